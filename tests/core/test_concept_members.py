@@ -177,3 +177,38 @@ def test_gaps_show_says_which_names_count_only_as_written(library, capsys):
     g.details["problem_papers"] = 62          # the command lists 20 unless told more
     _print_gap(g, None)
     assert f"problem papers: 62 (gapscope search --limit 62 '{kv}', and" in capsys.readouterr().out
+
+
+def test_a_variant_cut_from_two_phrases_is_no_form_of_the_concept(library):
+    """"signal-to-noise ratio SNR" carried the variant "signal-to-noise ratio psnr" (from "peak signal-to-noise
+    ratio (PSNR)"), whose search counted image-quality papers in a wireless gap on the 10,653-paper library."""
+    from gapscope.concepts.members import named_in_text, search_query
+    from gapscope.concepts.model import Concept
+    from gapscope.ingest import ingest_papers
+    from gapscope.models import Paper
+
+    rows = [("Beamforming at low SNR", "We raise the signal-to-noise ratio (SNR) of MIMO links."),
+            ("Image denoising", "Our model gains 1.2 dB in peak signal-to-noise ratio (PSNR) on Set12.")]
+    ingest_papers(library, [Paper(title=t, abstract=a, year=2025, source="t", source_key=str(i))
+                            for i, (t, a) in enumerate(rows)], kind="import", source="t", target="test")
+    ids = {t: pid for pid, t, _a in library.paper_title_abstracts()}
+    snr = Concept(1, "problem", "signal-to-noise ratio SNR", ["signal-to-noise ratio psnr"], np.zeros(4), {})
+    assert "psnr" not in search_query([snr]).lower()
+    assert named_in_text(library, [snr])[1] == {ids["Beamforming at low SNR"]}
+
+
+def test_the_pieces_of_two_phrases_are_told_from_real_variants():
+    from gapscope.concepts.variants import search_variants
+
+    # the variants the 10,653-paper library's gaps searched by
+    assert search_variants("data selection", ["selection data"]) == []
+    assert search_variants("visual reasoning", ["reasoning visual", "complex visual reasoning"]) == [
+        "complex visual reasoning"]
+    assert search_variants("knowledge graph", ["knowledge graphs", "knowledge-graph", "kgs", "knowledge graphs kgs",
+                                               "graphs kgs", "graph kg"]) == [
+        "knowledge graphs", "knowledge-graph", "kgs", "knowledge graphs kgs"]
+    assert search_variants("signal-to-noise ratio SNR", ["signal-to-noise ratio psnr", "snr"]) == ["snr"]
+    # a longer name, a plural, a compound either way round stay
+    assert search_variants("3D reconstruction", ["3d reconstruction models", "3d reconstructions"]) == [
+        "3d reconstruction models", "3d reconstructions"]
+    assert search_variants("teacher-student", ["student-teacher"]) == ["student-teacher"]

@@ -393,3 +393,73 @@ def test_a_concept_without_papers_or_mentions_breaks_no_listing(monkeypatch):
 
     out = unnamed_concepts(cs, Block(), {}, None, set(), 0.5)
     assert isinstance(out, frozenset)
+
+
+def test_a_data_set_is_named_as_no_related_problem():
+    """"MVTec" (14 of its 18 abstracts: "on MVTec", "MVTec AD dataset") was named as the related problem of "Apply
+    SAM to WSI" on the 10,653-paper library: a data set is no problem, related or not."""
+    from gapscope.concepts.pair_rules import ConceptMentions
+    from gapscope.gaps.candidates import concept_gaps
+
+    cs, dates, pv, plain = listed_gaps(plausible_min=0.0)
+    named = [x for g in plain for x in sorted(_named(g))
+             if x not in {g.details["method_concept"], g.details["problem_concept"]}]
+    r = next(c for c in cs.concepts if c.phrase in named and c.kind == "problem")
+    r.phrase = "MVTec"
+    men = {c.id: frozenset(c.papers) for c in cs.concepts}
+    reading = ConceptMentions(men, as_data={r.id: frozenset(r.papers)})
+    again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0, mentions=reading)
+    assert again and all("MVTec" not in _named(g) and "\u201cMVTec\u201d" not in g.statement for g in again)
+
+
+# problem ends of the 10,653-paper library that are data: "Apply skip connections to hyperspectral image", "Apply
+# SAM to WSI"; their abstracts write "for <X> classification", which the problem reading counted as "for <X>"
+DATA_TEXTS = {
+    "hyperspectral image": ["A network for hyperspectral image classification.", "Mamba for hyperspectral image "
+                            "super resolution.", "Attention for hyperspectral image (HSI) denoising.",
+                            "Hyperspectral image data are large.", "We unmix hyperspectral images.",
+                            "A framework for hyperspectral image fusion.", "Hyperspectral images of crops.",
+                            "Band selection in hyperspectral images.", "Hyperspectral image compression."],
+    "WSI": ["A model for WSI classification.", "A framework for WSI analysis.", "Clustering for WSI retrieval.",
+            "Gigapixel WSIs are slow.", "Tiles from each WSI.", "We encode WSI patches.", "WSI-level labels.",
+            "Multiple instance learning over WSIs."],
+    "earth observation": ["Foundation models for earth observation.", "We address earth observation at scale.",
+                          "Earth observation images.", "Satellites for earth observation.",
+                          "Earth observation data.", "A benchmark for earth observation.", "Earth observation tasks.",
+                          "Earth observation with LLMs."],
+    "object detection": ["Transformers for object detection.", "We address object detection.",
+                         "Object detection in fog.", "Object detection data.", "Object detection is hard.",
+                         "Small object detection.", "Object detection benchmarks.", "Object detection models."],
+}
+
+
+def test_data_named_for_its_task_is_no_problem():
+    from types import SimpleNamespace
+
+    from gapscope.concepts.acronyms import DEFINED
+    from gapscope.concepts.pair_rules import data_named, data_problems
+    from gapscope.concepts.roles import own_task_papers
+
+    concepts, texts, among = concept_corpus(DATA_TEXTS, "problem")
+    by = {c.phrase: c for c in concepts}
+    # what the papers defining "WSI" agree it stands for
+    named = data_named(concepts, {by["WSI"].id: SimpleNamespace(verdict=DEFINED, dominant="whole-slide images")})
+    assert named == {by["hyperspectral image"].id, by["WSI"].id, by["earth observation"].id}
+    own = own_task_papers(texts, {k: [c.phrase for c in concepts if c.id == k] for k in named}, among)
+    out = data_problems(concepts, {k: frozenset(v) for k, v in among.items()}, named,
+                        {k: frozenset(v) for k, v in own.items()})
+    # "for earth observation", "address earth observation": a field its papers work on, it stays
+    assert [c.phrase for c, o in zip(concepts, out) if o] == ["hyperspectral image", "WSI"]
+
+
+def test_data_ends_no_gap_as_the_problem():
+    from gapscope.concepts.pair_rules import ConceptMentions
+    from gapscope.gaps.candidates import not_problem_ids
+
+    cs, dates, pv, plain = listed_gaps()
+    p = cs.by_id()[plain[0].problem.cluster]
+    men = {c.id: frozenset(c.papers) for c in cs.concepts}
+    reading = ConceptMentions(men, as_task={p.id: frozenset(p.papers)}, as_part={})
+    assert not_problem_ids(cs, reading) == frozenset()
+    reading.data_named, reading.as_own_task = frozenset({p.id}), {p.id: frozenset()}
+    assert not_problem_ids(cs, reading) == {p.id}

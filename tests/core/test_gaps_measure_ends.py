@@ -101,3 +101,18 @@ def test_the_readings_agree_with_the_concept_corpus_helper():
                                 "We evaluate machine translation in terms of BLEU."]}, "problem")
     read = measure_papers(by_paper, {}, {c.id: [c.phrase] for c in concepts}, among)
     assert [len(read[c.id]) for c in concepts] == [2, 0]
+
+
+def test_a_metric_spelt_out_before_its_acronym_is_no_problem():
+    """"signal-to-noise ratio SNR" (the extractor drops the brackets of "signal-to-noise ratio (SNR)") was the
+    problem end of "Apply alternating optimization to signal-to-noise ratio SNR" on the 10,653-paper library; a
+    problem that only holds the acronym ("low SNR") or a phrase that spells another ("signal-to-noise ratio psnr")
+    is not read so."""
+    from gapscope.concepts.measures import measures
+    from gapscope.concepts.model import Concept
+
+    phrases = ["signal-to-noise ratio SNR", "peak signal-to-noise ratio PSNR", "SNR", "low SNR",
+               "whole-slide images WSIs", "signal-to-noise ratio psnr"]
+    concepts = [Concept(k + 1, "problem", ph, [], None) for k, ph in enumerate(phrases)]
+    out = measures(concepts, {}, None)
+    assert [c.phrase for c, o in zip(concepts, out) if o] == phrases[:3]

@@ -160,3 +160,48 @@ def test_a_sensor_written_as_an_input_is_no_method():
     assert not_method_ids(ConceptSet(concepts), reading) == {1}
     # not read: nothing refused for it
     assert not_method_ids(ConceptSet(concepts), ConceptMentions({k: frozenset(v) for k, v in among.items()})) == set()
+
+
+# a task named in method sentences became a method concept: "Apply report generation to visual reasoning" was
+# listed on the 10,653-paper library; its abstracts name it as a task, seldom use it as a technique
+TASK_TEXTS = {
+    "report generation": ["A benchmark for report generation.", "Radiology report generation task.",
+                          "We address report generation from chest X-rays.", "Report generation remains hard.",
+                          "Towards faithful report generation.", "Report generation for CT scans.",
+                          "Report generation of clinical findings.", "Report generation models hallucinate.",
+                          "Interleaved report generation agents.", "Grounded report generation."],
+    "flow matching": ["We train with flow matching.", "A flow matching-based generator.",
+                      "Using flow matching, we sample fast.", "Flow matching for speech.", "Flow matching models.",
+                      "Via flow matching we align.", "Flow matching is simple.", "Flow matching at scale."],
+    "question generation": ["Question generation with LLMs.", "Question generation pipelines.",
+                            "Question generation for tutoring.", "Automatic question generation.",
+                            "We study question generation.", "Question generation improves retrieval."],
+}
+
+
+def test_a_task_its_abstracts_name_as_one_is_no_method():
+    from gapscope.concepts.pair_rules import tasks_as_methods
+    from gapscope.concepts.roles import technique_and_task_papers
+
+    concepts, texts, among = concept_corpus(TASK_TEXTS, "method")
+    tech, task = technique_and_task_papers(texts, {c.id: [c.phrase] for c in concepts}, among)
+    mentions = {k: frozenset(v) for k, v in among.items()}
+    out = tasks_as_methods(concepts, mentions, tech, task)
+    # "flow matching" is used as a technique; "question generation" named as a task no more than used: both stay
+    assert [c.phrase for c, o in zip(concepts, out) if o] == ["report generation"]
+
+
+def test_a_task_ends_no_gap_as_the_method(monkeypatch):
+    """A method concept whose phrase names a task and whose abstracts name it as one is left out of the listing
+    (the constructed graph's phrases name no task: the phrase test is stood in for)."""
+    from gapscope.concepts import roles
+    from gapscope.concepts.pair_rules import ConceptMentions
+    from gapscope.gaps.candidates import not_method_ids
+
+    cs, dates, pv, plain = listed_gaps()
+    m = cs.by_id()[plain[0].method.cluster]
+    men = {c.id: frozenset(c.papers) for c in cs.concepts}
+    reading = ConceptMentions(men, as_technique={m.id: frozenset()}, as_task={m.id: frozenset(m.papers)})
+    assert not_method_ids(cs, reading) == frozenset()
+    monkeypatch.setattr(roles, "task_name", lambda phrase: phrase == m.phrase)
+    assert not_method_ids(cs, reading) == {m.id}

@@ -26,7 +26,7 @@ MEASURE_MIN_MENTIONS = 5    # fewer mentions say nothing
 # named alone (or "nDCG@10", "PSNR/SSIM") no problem end
 METRIC_ACRONYMS = frozenset("""
 FLOPs FLOPS GFLOPs GFLOPS TFLOPs MACs nDCG NDCG MRR BLEU ROUGE METEOR CIDEr SPICE BERTScore chrF mAP AP50 PSNR SSIM
-LPIPS FID FVD KID WER CER EER MAE MSE RMSE MAPE AUC AUROC AUPRC mIoU IoU
+LPIPS FID FVD KID WER CER EER MAE MSE RMSE MAPE AUC AUROC AUPRC mIoU IoU SNR SINR
 """.split())
 
 _NUMBER = r"[-+]?\d"
@@ -82,8 +82,14 @@ def measure_papers(texts: Mapping[int, str], results: Mapping[int, str], forms_o
 
 
 def metric_acronym(phrase: str) -> bool:
-    """A phrase naming only well-known measures by their acronym ("FLOPs", "nDCG@10", "PSNR/SSIM")."""
+    """A phrase naming only well-known measures by their acronym ("FLOPs", "nDCG@10", "PSNR/SSIM"), or one such
+    measure spelt out before its acronym, as the extractor keeps "signal-to-noise ratio (SNR)" without its
+    brackets ("signal-to-noise ratio SNR": acronyms.spells_out)."""
+    from .acronyms import spells_out
+
     parts = [re.sub(r"@\d+$", "", p) for p in re.split(r"[\s/,]+", phrase.strip()) if p and p.lower() != "and"]
+    if len(parts) >= 2 and parts[-1] in METRIC_ACRONYMS and spells_out(" ".join(parts[:-1]), parts[-1]):
+        return True
     return bool(parts) and all(p in METRIC_ACRONYMS for p in parts)
 
 

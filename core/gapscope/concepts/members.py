@@ -21,8 +21,11 @@ N_FORMS = 10      # the merged variants read, as the joined-in-text rule and the
 
 
 def concept_forms(c, n: int = N_FORMS) -> list[str]:
-    """The concept's phrase and its first ``n`` merged variants."""
-    return [c.phrase, *c.synonyms[:n]]
+    """The concept's phrase and its first ``n`` merged variants that are no pieces of two phrases run together
+    ("selection data" for "data selection": concepts/variants.py)."""
+    from .variants import search_variants
+
+    return [c.phrase, *search_variants(c.phrase, c.synonyms)[:n]]
 
 
 def search_query(concepts: Iterable) -> Optional[str]:

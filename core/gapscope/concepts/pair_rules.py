@@ -114,6 +114,8 @@ class ConceptMentions(dict):
         self.task_named = frozenset(task_named)
         self.as_object = dict(as_object or {})
         self.as_measure = None if as_measure is None else dict(as_measure)
+        self.data_named: frozenset = frozenset()      # problem concepts named as data (data_named)
+        self.as_own_task: Optional[dict] = None        # ... and the papers naming them as a problem (data_problems)
 
 
 def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool = True,
@@ -133,7 +135,8 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool =
     from ..jobs import check
     from .quality import text_mentions
     from .measures import measure_papers
-    from .roles import Contexts, input_papers, part_papers, technique_and_task_papers, thing_papers
+    from .acronyms import read_acronyms
+    from .roles import Contexts, input_papers, own_task_papers, part_papers, technique_and_task_papers, thing_papers
 
     forms = {c.id: [c.phrase, *c.synonyms[:n_forms]] for c in concepts}
     hits = lib.papers_mentioning(forms, cancel=cancel)
@@ -172,8 +175,11 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool =
     # the problem concepts as_task reads: a gap names them as related problems too
     parts_read = {k: v for k, v in problems_read.items() if len(mentioned[k]) >= THING_MIN_MENTIONS}
     out.as_part = _frozen(part_papers(index, parts_read, mentioned))
-    out.task_named, out.as_object = task_readings([c for c in concepts if c.id in parts_read], forms, index, mentioned,
-                                                   sentences)
+    read_problems = [c for c in concepts if c.id in parts_read]
+    acronyms = read_acronyms(read_problems, sentences)
+    out.task_named, out.as_object = task_readings(read_problems, forms, index, mentioned, sentences, acronyms)
+    out.data_named = data_named(read_problems, acronyms)
+    out.as_own_task = _frozen(own_task_papers(index, {k: forms[k] for k in out.data_named}, mentioned))
     return out
 
 
@@ -195,19 +201,30 @@ def reading_forms(problems: Sequence, forms: Mapping[int, Sequence[str]],
 
 
 def task_readings(problems: Sequence, forms: Mapping[int, Sequence[str]], index, mentioned: Mapping[int, set],
-                   texts: Mapping[int, str]) -> tuple[frozenset, dict[int, frozenset]]:
+                   texts: Mapping[int, str], acronyms: Optional[Mapping] = None) -> tuple[frozenset, dict[int, frozenset]]:
     """The ids of the ``problems`` named as a task (roles.task_name) by their phrase or by the expansion their
     papers agree an acronym stands for ("SLAM": simultaneous localization and mapping), and {id: the papers
     writing one as a task's object} for the others whose merged variants name a task on them ("optical flow":
-    "optical flow estimation")."""
+    "optical flow estimation"). ``acronyms``: the acronyms' readings over ``texts`` when read already."""
     from .acronyms import DEFINED, read_acronyms
     from .roles import object_papers, task_name
 
-    acronyms = read_acronyms(problems, texts)
+    acronyms = read_acronyms(problems, texts) if acronyms is None else acronyms
     named = frozenset(c.id for c in problems if task_name(c.phrase)
                       or ((r := acronyms.get(c.id)) is not None and r.verdict == DEFINED and task_name(r.dominant)))
     objects = {c.id: forms[c.id] for c in problems if c.id not in named and any(task_name(f) for f in forms[c.id][1:])}
     return named, _frozen(object_papers(index, objects, mentioned))
+
+
+def data_named(problems: Sequence, acronyms: Mapping) -> frozenset:
+    """The ids of the ``problems`` whose phrase, or the expansion their papers agree an acronym stands for, is
+    headed by a noun for data (roles.INPUT_AFTER, TEXT_HEADS: "hyperspectral image", "WSI": whole-slide images)."""
+    from .acronyms import DEFINED
+
+    heads = _data_heads()
+    return frozenset(c.id for c in problems if thing_head(c.phrase, heads)
+                     or ((r := acronyms.get(c.id)) is not None and r.verdict == DEFINED and r.dominant
+                         and thing_head(r.dominant, heads)))
 
 
 def _frozen(papers: Mapping[int, Iterable[int]]) -> dict[int, frozenset]:
@@ -271,6 +288,31 @@ def techniques(concepts: Sequence, mentions: Mapping[int, frozenset], as_techniq
     for i, (n, tech, task) in enumerate(technique_shares(concepts, mentions, as_technique, as_task, papers)):
         out[i] = (n >= TECHNIQUE_MIN_MENTIONS and tech >= TECHNIQUE_SHARE * n and tech > TECHNIQUE_OVER * task) \
             or technique_phrase(getattr(concepts[i], "phrase", ""))
+    return out
+
+
+# a task as the method: the extractor gives a concept the side of the sentences it was picked from, so a task a
+# paper names in its method sentences ("we propose a report generation framework") became a method, and "Apply
+# report generation to visual reasoning" applies a task to a task
+TASK_METHOD_TECH_SHARE = 0.05   # of the abstracts mentioning it, at most this share use it as a technique. Read on
+                                # the 10,653-paper CS library's task-named method concepts: tasks 0-2% ("report
+                                # generation" 1 of 64, "scene reconstruction" 0 of 128, "path planning" 0 of 21);
+                                # methods stay ("flow matching" 39%, "uncertainty estimation" 10%, "conformal
+                                # prediction" 54%, "bayesian inference" 35%)
+
+
+def tasks_as_methods(concepts: Sequence, mentions: Mapping[int, frozenset], as_technique: Mapping[int, frozenset],
+                     as_task: Mapping[int, frozenset]) -> np.ndarray:
+    """Per method concept (with ``id`` and ``phrase``): a task, no method one applies: its phrase names a task
+    (roles.task_name: "report generation", "scene reconstruction"), under TASK_METHOD_TECH_SHARE of the abstracts
+    mentioning it use it as a technique ("using <X>", "<X>-based") and more name it as a problem ("for <X>", "<X>
+    task") than use it. Only the gap listing reads it (the backtest scores link prediction)."""
+    from .roles import task_name
+
+    out = np.zeros(len(concepts), dtype=bool)
+    for i, (n, tech, task) in enumerate(technique_shares(concepts, mentions, as_technique, as_task)):
+        out[i] = (n >= TECHNIQUE_MIN_MENTIONS and tech < TASK_METHOD_TECH_SHARE * n and task > tech
+                  and task_name(getattr(concepts[i], "phrase", "")))
     return out
 
 
@@ -417,6 +459,36 @@ def thing_head(phrase: str, heads: Iterable[str]) -> bool:
     parts = phrase.split()
     toks = words(parts[-1]) if len(parts) >= 2 and "-" not in parts[-1] else []
     return len(toks) == 1 and toks[0] in set(heads)
+
+
+def _data_heads() -> frozenset:
+    from .roles import INPUT_AFTER, words
+
+    return frozenset({w for a in INPUT_AFTER for w in words(a)} | set(TEXT_HEADS))
+
+
+DATA_TASK_SHARE = 0.1   # of the abstracts mentioning a problem concept named as data, those naming it as a problem
+                        # itself, not as what a noun after it names; fewer: data. Read on the 10,653-paper CS
+                        # library's 39 such concepts with a problem reading: data 0-4% ("hyperspectral image" 0 of
+                        # 50, "WSI" 1 of 52, "medical image" 2 of 311, "natural images" 5 of 120); a field stays
+                        # ("earth observation" 8 of 40)
+
+
+def data_problems(concepts: Sequence, mentions: Mapping[int, frozenset], named: Iterable[int],
+                  as_own_task: Mapping[int, frozenset]) -> np.ndarray:
+    """Per problem concept (with ``id``): data, no problem, though its abstracts write "for <X>" as often as of a
+    task: a concept named as data (``named``, data_named: "hyperspectral image", "WSI") that under DATA_TASK_SHARE
+    of the abstracts mentioning it name as a problem itself (``as_own_task``, roles.own_task_papers: "address
+    <X>", "<X> task"; "for hyperspectral image classification" names the task on it). Listing only."""
+    named = frozenset(named)
+    out = np.zeros(len(concepts), dtype=bool)
+    for i, c in enumerate(concepts):
+        if c.id not in named or c.id not in as_own_task:
+            continue
+        own = as_own_task[c.id]
+        n = len(mentions.get(c.id, frozenset()) | own)
+        out[i] = n >= THING_MIN_MENTIONS and len(own) < DATA_TASK_SHARE * n
+    return out
 
 
 def _problem_thing_heads() -> frozenset:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 TECHNIQUE_BEFORE = ("using", "uses", "use", "via", "through", "with", "apply", "applying", "applies", "applied",
                     "employ", "employing", "employs", "adopt", "adopting", "adopts", "leverage", "leveraging",
@@ -80,11 +80,16 @@ class Contexts:
             if seq:
                 self._before[len(seq)].add(seq)
         self._after = {w for a in after for w in words(a)[:1]}
+        self._unless: Optional[Callable[[str], bool]] = None
 
-    def reading(self, before: Iterable[str], after: Iterable[str]) -> "Contexts":
-        """Other contexts over the same texts, sharing this one's token index (each text split once)."""
+    def reading(self, before: Iterable[str], after: Iterable[str],
+                unless_after: Optional[Callable[[str], bool]] = None) -> "Contexts":
+        """Other contexts over the same texts, sharing this one's token index (each text split once).
+        ``unless_after``: an occurrence right before a word it holds true of is in no "before" context ("for
+        hyperspectral image classification" names no work on the image)."""
         other = Contexts(self._texts, before, after, self._cancel)
         other._tokens, other._where = self._tokens, self._where
+        other._unless = unless_after
         return other
 
     def _index(self, pid: int) -> tuple[list[str], dict[str, list[int]]]:
@@ -110,6 +115,8 @@ class Contexts:
                     continue
                 if i + k < len(toks) and toks[i + k] in self._after:
                     return True
+                if self._unless is not None and i + k < len(toks) and self._unless(toks[i + k]):
+                    continue
                 if any(i >= n and tuple(toks[i - n:i]) in seqs for n, seqs in self._before.items()):
                     return True
         return False
@@ -227,6 +234,19 @@ def object_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, Se
 
     obj = _indexed(texts).reading(OBJECT_BEFORE, sorted(CONCEPT_TASK_HEADS) + list(TASK_NAME_HEADS))
     return {key: obj.papers(forms, list(among_of.get(key, ()))) for key, forms in forms_of.items()}
+
+
+def own_task_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, Sequence[str]],
+                    among_of: Mapping[int, Iterable[int]]) -> dict[int, set]:
+    """{key: the papers of ``among_of[key]`` naming one of its forms as a problem itself ("address <X>", "<X>
+    task"), not as what another noun right after it names ("for hyperspectral image classification", "for
+    whole-slide image analysis", "for WSI super resolution": the task is on it)}. ``texts``: or a Contexts whose
+    token index to share."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    little = frozenset(_norm(w) for w in ENGLISH_STOP_WORDS)
+    own = _indexed(texts).reading(TASK_BEFORE, TASK_AFTER, lambda w: w not in little)
+    return {key: own.papers(forms, list(among_of.get(key, ()))) for key, forms in forms_of.items()}
 
 
 def part_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, Sequence[str]],

@@ -540,8 +540,9 @@ def not_method_ids(cs: ConceptSet, mentions) -> frozenset:
     ("tabular data", "video frames"; pair_rules.data_phrases), and, when ``mentions`` has the aims read
     (ConceptMentions.in_aim), a model part or people seldom named in their papers' aims ("convolutional layers",
     "native speakers"; pair_rules.part_phrases), and those the abstracts write as an input modality ("LiDAR";
-    pair_rules.inputs, ConceptMentions.as_input)."""
-    from ..concepts.pair_rules import data_phrases, inputs, not_methods, part_phrases
+    pair_rules.inputs, ConceptMentions.as_input), and a task its abstracts name as one far more than use ("report
+    generation"; pair_rules.tasks_as_methods)."""
+    from ..concepts.pair_rules import data_phrases, inputs, not_methods, part_phrases, tasks_as_methods
 
     methods = [c for c in cs.concepts if c.kind == "method"]
     out = data_phrases(methods)       # "tabular data", "video frames": data by its very phrase
@@ -556,21 +557,29 @@ def not_method_ids(cs: ConceptSet, mentions) -> frozenset:
     as_input, as_task = getattr(mentions, "as_input", None), getattr(mentions, "as_task", None)
     if as_input is not None and as_task is not None:
         out |= inputs(methods, mentions, as_input, as_task)
+    # a task named in method sentences ("report generation"), by how its abstracts write it (pair_rules)
+    as_technique = getattr(mentions, "as_technique", None)
+    if as_technique is not None and as_task is not None:
+        out |= tasks_as_methods(methods, mentions, as_technique, as_task)
     return frozenset(c.id for c, o in zip(methods, out) if o)
 
 
 def not_problem_ids(cs: ConceptSet, mentions) -> frozenset:
     """The ids of the problem concepts that are no problem but a technique, a model or a part of one
     ("Mixture-of-Experts MoE", "attention heads"; concepts/pair_rules.not_problems), when ``mentions`` has the
-    reading (ConceptMentions.as_part / as_task; a task, task_named / as_object, stays: "SLAM", "optical flow")."""
+    reading (ConceptMentions.as_part / as_task; a task, task_named / as_object, stays: "SLAM", "optical flow"), and
+    data its abstracts seldom name as a problem itself ("hyperspectral image", "WSI"; pair_rules.data_problems)."""
     as_part, as_task = getattr(mentions, "as_part", None), getattr(mentions, "as_task", None)
     if as_part is None or as_task is None:
         return frozenset()
-    from ..concepts.pair_rules import not_problems
+    from ..concepts.pair_rules import data_problems, not_problems
 
     problems = [c for c in cs.concepts if c.kind == "problem"]
     out = not_problems(problems, mentions, as_part, as_task, getattr(mentions, "task_named", ()),
                        getattr(mentions, "as_object", None))
+    own = getattr(mentions, "as_own_task", None)
+    if own is not None:
+        out |= data_problems(problems, mentions, getattr(mentions, "data_named", ()), own)
     return frozenset(c.id for c, o in zip(problems, out) if o)
 
 
@@ -603,13 +612,19 @@ def input_ids(cs: ConceptSet, mentions) -> frozenset:
 def unnamed_concepts(cs: ConceptSet, blk, mentions, paper_vecs, refused: set, max_share: float) -> frozenset:
     """The ids of the concepts no gap may name as a related method or problem or a shared neighbour: those the
     listing refuses as ends (``refused``), and, over every concept, what the end checks would refuse it for
-    (not for being common): an input modality, a modifier or a hardware budget, and a vague phrase
-    (concepts/concreteness.py: "knowledge database", "additional languages"). Listing only."""
+    (not for being common): an input modality, a data set (pair_rules.data_sets: "MVTec", named "on MVTec" by 14
+    of its 18 abstracts; the ends are judged only among the concepts the ranker reads, a smaller one was named as
+    a related problem), a modifier or a hardware budget, and a vague phrase (concepts/concreteness.py: "knowledge
+    database", "additional languages"). Listing only."""
     from ..concepts.concreteness import concreteness, load_model, usage_features
+    from ..concepts.pair_rules import data_sets
     from .concept_evidence import nameable
 
     n_library = len({p for c in cs.concepts for p in c.papers})
     out = set(refused) | input_ids(cs, mentions)
+    as_data = getattr(mentions, "as_data", None)
+    if as_data is not None:
+        out |= {c.id for c, d in zip(cs.concepts, data_sets(cs.concepts, mentions, as_data)) if d}
     out |= {c.id for c in cs.concepts if not _common_only(c, n_library, max_share)}
     named = [c for c in cs.concepts if c.id not in out and nameable(c)]
     model = load_model()
@@ -683,8 +698,8 @@ _MEASURE_SAYS = ("{n} problem concept{s} that {their} abstracts write as an eval
                  "results are scored, no problem to apply a method to, and ended no gap: ")
 _NOT_METHOD_SAYS = ("{n} method concept{s} that {their} abstracts write as data, a space or an output "
                     "(\u201cfrom <X>\u201d, \u201cin the <X>\u201d, \u201cestimate <X>\u201d) far more than as "
-                    "a technique, or that name data, a model part or people, {are} no method one applies and "
-                    "ended no gap: ")
+                    "a technique, or that name data, a model part, people or a task (\u201cfor <X>\u201d, "
+                    "\u201c<X> task\u201d), {are} no method one applies and ended no gap: ")
 
 
 def _input_modalities(cs: ConceptSet, blk, cand: np.ndarray, ok_p: np.ndarray, mentions,
