@@ -173,7 +173,7 @@ class _Runnable:
             details = traceback.format_exc()
             # the text travels with `failed`; kept, the traceback's frames (this one: the task, its arguments
             # and library) would live as long as the task, in a cycle through it
-            exc.__traceback__ = None
+            _drop_tracebacks(exc)
             task.exception = exc
             task.failed.emit(task.error, details)
         else:
@@ -208,6 +208,19 @@ class _EndRelay(QObject):
 
 
 _end_relay: Optional[_EndRelay] = None
+
+
+def _drop_tracebacks(exc: BaseException) -> None:
+    """Let go of the frames of ``exc`` and of the errors it was raised from or while handling ("raise ... from
+    exc": that one's traceback holds the task's function's frame, with its arguments and the progress callback)."""
+    seen, todo = set(), [exc]
+    while todo:
+        one = todo.pop()
+        if one is None or id(one) in seen:
+            continue
+        seen.add(id(one))
+        one.__traceback__ = None
+        todo += [one.__cause__, one.__context__]
 
 
 def _describe(exc: BaseException) -> str:

@@ -212,3 +212,16 @@ def test_the_pieces_of_two_phrases_are_told_from_real_variants():
     assert search_variants("3D reconstruction", ["3d reconstruction models", "3d reconstructions"]) == [
         "3d reconstruction models", "3d reconstructions"]
     assert search_variants("teacher-student", ["student-teacher"]) == ["student-teacher"]
+
+
+def test_a_compound_read_either_way_round_inside_a_longer_name_stays():
+    """ "image-text pairs" and "text-image pairs" are one name: the compound is turned, the phrase's words stay in
+    their order (the 10,653-paper library's concept list had four such variants)."""
+    from gapscope.concepts.variants import search_variants
+
+    assert search_variants("image-text pairs", ["text-image pairs"]) == ["text-image pairs"]
+    assert search_variants("accuracy-efficiency trade-off", ["efficiency-accuracy trade-offs"]) == [
+        "efficiency-accuracy trade-offs"]
+    assert search_variants("video-text alignment", ["text-video alignment"]) == ["text-video alignment"]
+    # the words themselves out of order stay pieces
+    assert search_variants("image-text pairs", ["pairs image-text", "pairs text-image"]) == []

@@ -136,3 +136,37 @@ def test_the_listings_of_a_window_open_all_day_do_not_pile_up(window, qtbot):
         qtbot.waitUntil(lambda: not window.tasks.running, timeout=20000)
     assert len(listings) >= 10
     qtbot.waitUntil(lambda: all(ref() is None for ref in listings), timeout=10000)
+
+
+def fail_from_a_caught_error(argument: Tracked, *, progress=None, cancel=None) -> None:
+    try:
+        {}["record 7"]
+    except KeyError as exc:
+        raise ValueError(f"record 7 of {len(argument.payload)} bytes is broken") from exc
+
+
+def test_a_task_failed_from_a_caught_error_holds_no_frame_of_its_work(qtbot):
+    """A function that raises while handling another error ("raise ... from exc") chains that error, whose
+    traceback holds the function's frame (its arguments, the library, the progress callback and through it the
+    task): the task's ``exception`` keeps none of it, so a failed task is freed once let go, with no collection
+    (which, in the window, runs only now and then)."""
+    import gc
+
+    from gapscope_desktop.tasks import TaskManager
+
+    tm = TaskManager()
+    freed = []
+    task = tm.run("fails", fail_from_a_caught_error, Tracked(freed))
+    qtbot.waitUntil(lambda: task.done, timeout=10000)
+    assert task.outcome == "failed" and isinstance(task.exception.__cause__, KeyError)
+    qtbot.wait(50)
+    gone = weakref.ref(task)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del task
+        qtbot.waitUntil(lambda: gone() is None and len(freed) == 1, timeout=2000)
+    finally:
+        if was_enabled:
+            gc.enable()
+    assert tm.shutdown()

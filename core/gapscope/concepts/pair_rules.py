@@ -474,16 +474,25 @@ DATA_TASK_SHARE = 0.1   # of the abstracts mentioning a problem concept named as
                         # ("earth observation" 8 of 40)
 
 
+# a difficulty of the data is the problem a method addresses ("Apply focal loss to imbalanced data"), though its
+# abstracts write it as data ("on imbalanced data", "from noisy images"), seldom in a task context: such data stays
+DATA_DIFFICULTIES = frozenset("""
+imbalanced unbalanced noisy out-of-distribution ood unseen long-tailed scarce limited missing incomplete corrupted
+low-resource sparse degraded adversarial
+""".split())
+
+
 def data_problems(concepts: Sequence, mentions: Mapping[int, frozenset], named: Iterable[int],
                   as_own_task: Mapping[int, frozenset]) -> np.ndarray:
     """Per problem concept (with ``id``): data, no problem, though its abstracts write "for <X>" as often as of a
     task: a concept named as data (``named``, data_named: "hyperspectral image", "WSI") that under DATA_TASK_SHARE
     of the abstracts mentioning it name as a problem itself (``as_own_task``, roles.own_task_papers: "address
-    <X>", "<X> task"; "for hyperspectral image classification" names the task on it). Listing only."""
+    <X>", "<X> task"; "for hyperspectral image classification" names the task on it), unless its phrase names a
+    difficulty of the data (DATA_DIFFICULTIES: "imbalanced data"). Listing only."""
     named = frozenset(named)
     out = np.zeros(len(concepts), dtype=bool)
     for i, c in enumerate(concepts):
-        if c.id not in named or c.id not in as_own_task:
+        if c.id not in named or c.id not in as_own_task or DATA_DIFFICULTIES & set(c.phrase.lower().split()):
             continue
         own = as_own_task[c.id]
         n = len(mentions.get(c.id, frozenset()) | own)

@@ -39,6 +39,14 @@ def _own_acronym(phrase: str) -> tuple[list[str], str, bool]:
     return _words(phrase), initials if len(initials) >= 2 and len(parts) >= 2 else "", False
 
 
+def _compounds_turned(phrase: str, variant: str) -> bool:
+    """``variant`` is ``phrase`` word by word, some of its hyphenated compounds read the other way round."""
+    ours, theirs = phrase.lower().split(), variant.lower().split()
+    return len(ours) == len(theirs) and all(
+        (a := _words(x)) == (b := _words(y)) or (len(a) > 1 and "-" in x and "-" in y and a == b[::-1])
+        for x, y in zip(ours, theirs))
+
+
 def cut_variant(phrase: str, variant: str) -> bool:
     """A variant made of pieces of two phrases: the concept's words in another order ("selection data" for "data
     selection"), some of its words with its acronym ("graph kg" for "knowledge graph"), or, for a phrase that ends
@@ -49,8 +57,9 @@ def cut_variant(phrase: str, variant: str) -> bool:
     if not v or not words:
         return False
     if sorted(v) == sorted(words) and v != words:
-        # a compound read either way round is one name ("teacher-student", "student-teacher")
-        return not (len(phrase.split()) == 1 and len(variant.split()) == 1)
+        # a compound read either way round is one name ("teacher-student", "student-teacher"), alone or inside a
+        # longer one whose words stay in their order ("image-text pairs", "text-image pairs")
+        return not _compounds_turned(phrase, variant)
     rest = [w for w in v if not _acronym_word(w, acronym)]
     if acronym and len(rest) < len(v):
         return bool(rest) and set(rest) < set(words)
