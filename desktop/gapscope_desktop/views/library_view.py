@@ -227,7 +227,7 @@ class LibraryView(QWidget):
         self.refresh()
 
     def writers(self) -> list:
-        return [self.save_search_button]
+        return [self.save_search_button, self.edit_saved_search_button]
 
     def save_search(self, name: Optional[str] = None):
         """Keep the search box's query under ``name`` (asked for, the query offered); returns the task."""
