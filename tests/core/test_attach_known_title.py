@@ -90,3 +90,12 @@ def test_a_library_title_that_is_only_the_first_line_of_the_read_title_is_anothe
     res = attach_mod.attach_file(library, tmp_path / "resnet.pdf")
     assert (res.status, res.match) == ("new-paper", "new"), (res.paper_id, pid, res.matched_on)
     assert res.paper_id != pid and library.count_papers() == 2
+
+
+def test_a_pdf_of_another_arxiv_id_never_attaches_by_title(library, tmp_path):
+    """Two arXiv papers may print the same title: a PDF named by its arXiv id is not the library paper of
+    that title when the paper has another arXiv id (neither by its page 1 lines nor by the title read)."""
+    other = add_paper(library, title=TITLE, arxiv_id="2401.01234", year=2024)
+    res = attach_mod.attach_file(library, plain_pdf(tmp_path / "2401.05678.pdf"))
+    assert (res.status, res.match) == ("new-paper", "new"), (res.paper_id, other, res.matched_on)
+    assert res.paper_id != other and library.get_paper(res.paper_id).arxiv_id == "2401.05678"

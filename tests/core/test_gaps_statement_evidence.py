@@ -312,6 +312,23 @@ def test_every_reference_abstract_naming_both_is_counted_not_only_those_listed()
     assert combined_by(ev, None, None, ref=ref) == {"count": 12, "papers": [7], "example": "Ref 0", "example_apart": False}
 
 
+def test_a_reference_abstract_the_library_holds_counts_as_the_librarys_only_when_it_names_the_two_as_phrases():
+    """With the library's members known, a reference abstract the library holds (its copy not among the papers
+    the members say name both) is the library's combining work only when one of its sentences names the two
+    as phrases ("together"), not when the mention index found their words near each other."""
+    from types import SimpleNamespace
+
+    from gapscope.gaps.candidates import combined_by
+
+    ev = SimpleNamespace(method=SimpleNamespace(id=1), problem=SimpleNamespace(id=2), both=[])
+    paper = {"id": 10, "title": "Ours", "year": 2026, "arxiv_id": "2601.00001", "library_id": 7, "together": True}
+    ref = {"co_mentions": 1, "min_co_mentions": 3, "established": False, "papers": [paper]}
+    members = ({3}, {5})                     # no library paper the members find names both
+    assert combined_by(ev, None, None, members=members, ref=ref)["papers"] == [7]
+    paper["together"] = False
+    assert combined_by(ev, None, None, members=members, ref=ref)["papers"] == []
+
+
 def test_two_old_style_arxiv_papers_are_two_works():
     """One paper across sources is its arXiv id without its version; an old-style id's archive may hold a
     "v" ("solv-int", "math.CV") and names no version."""

@@ -83,7 +83,8 @@ def match_paper(lib, meta: PdfMetadata) -> tuple[Optional[int], Optional[str], f
     """(paper id, how, score, on what) for the library paper a PDF belongs to, or (None, None, 0, None):
     by DOI, arXiv id, the title read from it, then a library title printed in page 1's top lines (a
     title in the body's type, or repeated as the running header, is not read as the title, yet names the
-    paper: attaching it must not make a duplicate of a paper the library has)."""
+    paper: attaching it must not make a duplicate of a paper the library has). A title never matches a
+    paper whose arXiv id is another than the PDF's own: two papers may print the same title."""
     from ..sources.dedup import normalize_title
 
     for doi in meta.dois:
@@ -100,7 +101,7 @@ def match_paper(lib, meta: PdfMetadata) -> tuple[Optional[int], Optional[str], f
 
         want = normalize_title(meta.title)
         best = (0.0, None, "")
-        for pid, title in _titles_sharing_words(lib, want, any_word=True):
+        for pid, title in _titles_sharing_words(lib, want, any_word=True, arxiv_id=meta.arxiv_id):
             score = fuzz.token_sort_ratio(want, normalize_title(title))
             if score > best[0]:
                 best = (score, pid, title)
@@ -109,22 +110,25 @@ def match_paper(lib, meta: PdfMetadata) -> tuple[Optional[int], Optional[str], f
     # a title read from the PDF that a library title is only a part of ("Deep Residual Learning" of "Deep
     # Residual Learning for Image Recognition", set on two lines) is another paper: its lines are not looked up
     read = normalize_title(meta.title).replace(" ", "") if meta.title_is_read else ""
-    for pid, title in _page1_title_matches(lib, meta.page1_top, part_of=read):
+    for pid, title in _page1_title_matches(lib, meta.page1_top, part_of=read, arxiv_id=meta.arxiv_id):
         return pid, "title", 1.0, title
     return None, None, 0.0, None
 
 
-def _titles_sharing_words(lib, norm_title: str, *, any_word: bool) -> list[tuple[int, str]]:
+def _titles_sharing_words(lib, norm_title: str, *, any_word: bool,
+                          arxiv_id: Optional[str] = None) -> list[tuple[int, str]]:
     """(id, title) of the library papers the search finds for the long words of a normalized title: any
-    of them (best 25), or all of them."""
+    of them (best 25), or all of them; none with an arXiv id other than ``arxiv_id`` (the PDF's own, when
+    it has one: a paper of another id is another paper, whatever its title)."""
     words = [w for w in norm_title.split() if len(w) > 3][:8]
     if not words:
         return []
     hits = lib.search((" OR " if any_word else " ").join(words), limit=25)
-    return [(p.id, p.title) for p in lib.get_papers([pid for pid, _rank in hits])]
+    return [(p.id, p.title) for p in lib.get_papers([pid for pid, _rank in hits])
+            if not (arxiv_id and p.arxiv_id and p.arxiv_id != arxiv_id)]
 
 
-def _page1_title_matches(lib, lines: list[str], *, part_of: str = ""):
+def _page1_title_matches(lib, lines: list[str], *, part_of: str = "", arxiv_id: Optional[str] = None):
     """The library papers whose title is printed, whole, on one to three adjacent lines of ``lines`` (page
     1's top): the same words as the import's duplicate check compares them (normalize_title), a word cut
     by a line-end hyphen joined again. Exact, not similar: these lines are not known to be the title. Lines
@@ -142,7 +146,7 @@ def _page1_title_matches(lib, lines: list[str], *, part_of: str = ""):
             if len(norm.split()) < 3 or len(key) < 12 or key in seen or (key != part_of and key in part_of):
                 continue
             seen.add(key)
-            for pid, title in _titles_sharing_words(lib, norm, any_word=False):
+            for pid, title in _titles_sharing_words(lib, norm, any_word=False, arxiv_id=arxiv_id):
                 if normalize_title(title).replace(" ", "") == key:
                     yield pid, title
 

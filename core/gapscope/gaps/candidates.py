@@ -126,7 +126,8 @@ def combined_by(ev: PairEvidence, cw: Optional[dict], mentions: Optional[Mapping
     end, concepts/members.py) share, or without ``members`` those whose title or abstract mentions both (the
     FTS index; at most one, or the pair would be no candidate), and the other sources' abstracts that name
     both (the reference corpus's, ``ref``, gaps/reference.py; those the closest-work check found naming both,
-    gaps/closest.py; with ``members``, a library paper among them only where the members name both).
+    gaps/closest.py; with ``members``, a library paper among them only where the members name both or
+    one sentence of the reference abstract names the two as phrases).
     An abstract the closest-work check finds about both by meaning alone (a human-object interaction paper
     "about" human-AI collaboration) is no evidence that it combined them: it stays closest existing work.
     A paper another source holds that the library holds too is the library's. A gap's statement must not
@@ -148,7 +149,11 @@ def combined_by(ev: PairEvidence, cw: Optional[dict], mentions: Optional[Mapping
     others = list((cw or {}).get("named_both") or ()) + [{"source": "reference", **x} for x in (ref or {}).get("papers") or ()]
     for x in others:
         own = x["id"] if x.get("source") == "library" else x.get("library_id")
-        if own is not None and both_named is not None and int(own) not in both_named and int(own) not in here:
+        # a reference abstract one sentence of which names the two as phrases (reference.named_together) names
+        # them in the library's copy too, which the library's members may not hold (not yet analysed)
+        phrased = x.get("source") == "reference" and x.get("together") is True
+        if (own is not None and both_named is not None and int(own) not in both_named and int(own) not in here
+                and not phrased):
             continue            # the library's copy names the two in no phrase a search finds
         if own is not None:
             here.add(int(own))
