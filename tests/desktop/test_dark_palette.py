@@ -48,9 +48,11 @@ def _widget_runs(root) -> list:
 
 
 def _abstract_tints(detail) -> int:
-    """How many backgrounds other than the page's the details pane draws text on (facet tints, highlights)."""
-    base = detail.browser.viewport().palette().base().color()
-    return len({bg.name() for _t, _f, bg in text_runs(detail.browser) if bg != base})
+    """How many backgrounds besides the page's the abstract's own text is drawn on (facet tints, highlights);
+    the legend's short chips above it ("method") are not counted."""
+    base, shown = detail.browser.viewport().palette().base().color(), detail.shown[0]
+    return len({bg.name() for t, _f, bg in text_runs(detail.browser)
+                if bg != base and len(t.strip()) >= 12 and t.strip() in shown})
 
 
 def open_everything(w, qtbot) -> list:
