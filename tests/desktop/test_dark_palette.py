@@ -47,6 +47,14 @@ def _widget_runs(root) -> list:
     return runs
 
 
+def _abstract_tints(detail) -> int:
+    """How many backgrounds besides the page's the abstract's own text is drawn on (facet tints, highlights);
+    the legend's short chips above it ("method") are not counted."""
+    base, shown = detail.browser.viewport().palette().base().color(), detail.shown[0]
+    return len({bg.name() for t, _f, bg in text_runs(detail.browser)
+                if bg != base and len(t.strip()) >= 12 and t.strip() in shown})
+
+
 def open_everything(w, qtbot) -> list:
     """Every view with coloured text in it: a classified paper with tags, a note and highlights opened,
     a search that cannot run, each tab, the welcome page with a message, the Check Facet Labels and
@@ -63,9 +71,11 @@ def open_everything(w, qtbot) -> list:
     w.open_paper(pid)
     qtbot.waitUntil(lambda: w.detail.paper is not None and w.detail.paper.id == pid and "to-read" in
                     w.detail.tags_label.text() and "ablation" in w.detail.notes_view.toPlainText(), timeout=10000)
+    assert _abstract_tints(w.detail) >= 3, "the opened paper's abstract shows its facet tints and highlights"
     w.library_view.search.setText('title:"unbalanced')
     w.library_view._apply_search()
     qtbot.waitUntil(lambda: w.library_view.search.styleSheet() != "", timeout=10000)
+    assert w.detail.paper is None      # a search that cannot run lists nothing, and so empties the details pane
 
     w.tabs.setCurrentIndex(1)
     tv = w.triage_view
@@ -87,14 +97,17 @@ def open_everything(w, qtbot) -> list:
 
     dlg = CollectDialog(w.tasks, w.lib.path, source="file", parent=w)
     dlg.status.setText(describe_report({"read": 2, "added": 1, "errors": ["line 2: no title"], "bad": 1}))
+    # the paper back in the details pane (open_paper would clear the search), once nothing relists the failed
+    # search, so the red search box and the tinted abstract are measured together
+    qtbot.waitUntil(lambda: not w.library_view.loading, timeout=10000)
+    w.detail.show_paper(pid)
     return [w.facet_review, dlg]
 
 
 def measure(w, dialogs) -> list:
     """The coloured text runs of everything open_everything showed."""
     runs = _widget_runs(w.sidebar) + _widget_runs(w.lib_split)
-    abstract = [r for r in text_runs(w.detail.browser) if r[2] != w.detail.browser.viewport().palette().base().color()]
-    assert len({bg.name() for _t, _f, bg in abstract}) >= 3, "facet tints and highlights are there to measure"
+    assert _abstract_tints(w.detail) >= 3, "facet tints and highlights are there to measure"
     mv = w.maps_view
     plot_bg = mv.plot.backgroundBrush().color()
     assert mv.labels
