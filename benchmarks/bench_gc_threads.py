@@ -43,6 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "core"), str(ROOT / "desktop")]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from probe_output import print_and_save, settle  # noqa: E402 (benchmarks/, the script's folder)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -121,13 +122,6 @@ def wait_until(app, done, timeout_s: float = 600.0) -> None:
     while not done():
         if time.monotonic() > end:
             raise TimeoutError("the workload did not finish in time")
-        app.processEvents()
-        time.sleep(0.01)
-
-
-def settle(app, seconds: float) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
         app.processEvents()
         time.sleep(0.01)
 
@@ -325,11 +319,7 @@ def main() -> None:
     lines = [f"$ python benchmarks/bench_gc_threads.py --papers {args.papers} --rounds {args.rounds}"
              + (" --plant" if args.plant else ""),
              f"Python {sys.version.split()[0]}", ""] + table(results, args.papers, args.rounds)
-    text = "\n".join(lines) + "\n"
-    print(text, end="")
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
+    print_and_save(lines, args.out)
 
 
 if __name__ == "__main__":

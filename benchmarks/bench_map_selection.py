@@ -39,6 +39,7 @@ from types import MethodType
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "core"), str(ROOT / "desktop")]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from probe_output import print_and_save, settle  # noqa: E402 (benchmarks/, the script's folder)
 
 DIMMED_ALPHA = 35        # the old faint points' alpha (maps_view before the overlay)
 PATHS = ("overlay", "recolour")
@@ -135,13 +136,6 @@ def make_view(app, m, path: str):
     return view
 
 
-def settle(app, seconds: float) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.005)
-
-
 MEASURES = (("select", "selection, wall"), ("select_cpu", "selection, GUI-thread CPU"),
             ("points", "  of which the points (_highlight)"), ("paint", "selection + paint, wall"),
             ("paint_cpu", "selection + paint, GUI-thread CPU"), ("deselect", "deselection, wall"))
@@ -217,7 +211,7 @@ def main() -> None:
         if args.library:
             m = library_map(args.library, args.facet)
             source = f"the newest {args.facet} map of {args.library.name}"
-            cmd = f"--library {args.library} --facet {args.facet}"
+            cmd = f"--library COPY/{args.library.name} --facet {args.facet}"    # where the copy lives is no figure
         else:
             m = synthetic_map(args.points, args.k)
             source = "a synthetic map"
@@ -238,11 +232,7 @@ def main() -> None:
             ratio = f"{b / a:>7.1f}x" if a > 0 else f"{'-':>8}"
             lines.append(f"{first:18}{label:36}{a * 1000:>10.1f}{b * 1000:>10.1f}{ratio}")
         lines.append("")
-    text = "\n".join(lines) + "\n"
-    print(text, end="")
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
+    print_and_save(lines, args.out)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "core"), str(ROOT / "desktop")]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from probe_output import print_and_save  # noqa: E402 (benchmarks/, the script's folder)
 
 DEFAULT_BEFORE = "a31bdce^"
 PATTERNS = {"once": "at once", "sequence": "in sequence"}
@@ -192,11 +193,7 @@ def main() -> None:
     for n in names:
         if "error" in sides[n]:
             lines.append(f"{n}: {sides[n]['error']}")
-    text = "\n".join(lines) + "\n"
-    print(text, end="")
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
+    print_and_save(lines, args.out)
 
 
 if __name__ == "__main__":
