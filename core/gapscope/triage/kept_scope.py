@@ -6,7 +6,7 @@ the Library listed when "Screen this list" was chosen); `gapscope triage scope` 
 library, not in one user's settings file, so it travels with the library and the CLI sees it.
 
 What the list was made from may be gone when it is read back (a collection deleted or renamed, a saved
-search or tag deleted, a map built again): :func:`kept_scope` then says which, and hands back the
+search or tag deleted, a map cluster no longer there): :func:`kept_scope` then says which, and hands back the
 collection's scope (or the whole library's) instead, so the caller can say so rather than screen another
 list in silence."""
 

@@ -507,6 +507,7 @@ class TriageView(CoreView):
     def _restore_scope(self, lib) -> None:
         import json
 
+        from gapscope.triage import Scope
         from gapscope.triage.kept_scope import kept_scope, scope_record
 
         from .. import settings
@@ -540,7 +541,7 @@ class TriageView(CoreView):
             theme.set_text_colour(self.scope_notice, "secondary")
             self.scope_notice.setText(f"Screening the list from last time: {kept.describe()}.")
         # the whole library, chosen last, needs no word; a list gone always has one
-        self.scope_notice.setVisible(bool(kept.gone) or s != type(s)())
+        self.scope_notice.setVisible(bool(kept.gone) or s != Scope())
 
     def _restore_from_settings(self, saved: dict) -> None:
         for key, combo in (("collection", self.collection), ("tag", self.tag)):
