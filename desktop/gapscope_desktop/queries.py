@@ -3,6 +3,8 @@ Reads only; every write goes through the core."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 from gapscope.vocabulary import DECISIONS
 
 
@@ -47,6 +49,11 @@ def screened_collection(lib, chosen=None):
 
 def saved_searches(lib) -> list[tuple[str, str]]:
     return lib.saved_searches()
+
+
+def saved_search_named(lib, query: str) -> Optional[str]:
+    """The name of the saved search whose query this is (the sidebar lists it by that name), or None."""
+    return next((n for n, q in lib.saved_searches() if q == query), None) if query else None
 
 
 def exclusion_reasons(lib) -> list[str]:

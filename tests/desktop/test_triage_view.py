@@ -636,9 +636,14 @@ def _close_when_warm(qtbot, w) -> None:
 def test_the_scope_and_reviewer_screened_last_come_back_after_a_restart(window, qtbot, lib_path, tmp_path):
     """Screening goes on after a restart where it stopped: the search it was narrowed to and the reviewer's
     name come back with the library (not the whole library under no name, whose counts and stopping
-    estimate are another scope's); another library does not take them."""
+    estimate are another scope's); another library does not take them (the search is kept in the library
+    itself, so this one is copied before it was screened)."""
     import shutil
 
+    other = tmp_path / "other" / "library.sqlite"
+    other.parent.mkdir()
+    qtbot.waitUntil(lambda: not window.tasks.active(), timeout=20000)     # no write under way: a whole copy
+    shutil.copy(lib_path, other)
     view = window.triage_view
     window.tabs.setCurrentIndex(1)
     _wait_card(qtbot, view)
@@ -658,9 +663,6 @@ def test_the_scope_and_reviewer_screened_last_come_back_after_a_restart(window, 
     w2._close_approved = True
     w2.close()
 
-    other = tmp_path / "other" / "library.sqlite"
-    other.parent.mkdir()
-    shutil.copy(lib_path, other)
     w3 = _reopened_on_triage(qtbot, other)
     assert (w3.triage_view.query.text(), w3.triage_view.reviewer.text()) == ("", "")
     _close_when_warm(qtbot, w3)

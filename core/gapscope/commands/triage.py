@@ -1,4 +1,4 @@
-"""`gapscope triage next | decide | undo | seed | stats | log | conflicts | resolve | export | reasons | simulate`,
+"""`gapscope triage next | decide | undo | seed | stats | log | scope | conflicts | resolve | export | reasons | simulate`,
 `gapscope collection list | create | rename | add | remove` and
 `gapscope annotate note | show | highlight | unhighlight | terms | correct-facet | uncorrect-facet | restore-facet`."""
 
@@ -276,6 +276,29 @@ def triage_log(ref, paper, collection, as_json) -> None:
         click.echo(f"{r['decided_at']}  {r['decision']:<8}" + (f" ({r['reason']})" if r["reason"] else "")
                    + (f" by {r['reviewer']}" if r["reviewer"] else "") + (f" [{r['origin']}]" if r["origin"] != "user" else "")
                    + (f"  undone {r['undone_at']}" if r["undone_at"] else ""))
+
+
+@triage.command("scope")
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def triage_scope(ref, as_json) -> None:
+    """The list the desktop app screens this library over (kept with the library; it opens on it again)."""
+    from ..triage.kept_scope import kept_scope, scope_record
+
+    lib = ref.open()
+    kept = kept_scope(lib)
+    if as_json:
+        emit_json(None if kept is None else {**scope_record(kept), "gone": list(kept.gone),
+                                             "papers": len(kept.scope.paper_ids(lib))})
+        return
+    if kept is None:
+        click.echo("no screening list kept: the app screens the whole library")
+        return
+    if kept.gone:
+        click.echo(f"the list kept is gone ({', '.join(kept.gone)} no longer in the library): "
+                   f"the app screens {kept.scope.describe()} instead")
+        return
+    click.echo(f"{kept.describe()}: {plural(len(kept.scope.paper_ids(lib)), 'paper')}")
 
 
 @triage.command("conflicts")

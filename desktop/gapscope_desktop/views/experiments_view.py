@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QLabel, Q
 from gapscope.textfmt import clip_words
 
 from .. import hints, spec_drafts, theme
+from ..widgets.column_fit import ColumnFit, contents_width
 from ..drafts import DraftKeeper
 from ..write_guard import set_enabled
 from .core_view import CoreView
@@ -219,6 +220,9 @@ class ExperimentsView(CoreView):
         self.history.itemDoubleClicked.connect(self._history_open_gap)
         self.history.setContextMenuPolicy(Qt.CustomContextMenu)
         self.history.customContextMenuRequested.connect(self._history_menu)
+        # each column fitted to its runs with every refresh, but a width the user dragged kept (next session too)
+        self.history_columns = ColumnFit(self.history, "runHistory", lambda: {
+            i: contents_width(self.history, i) for i in range(self.history.columnCount())})
         self.resume_button = QPushButton("Resume")
         self.resume_button.setObjectName("resumeRun")
         self.resume_button.setToolTip("Continue the selected cancelled or interrupted run from its last checkpoint")
@@ -357,8 +361,7 @@ class ExperimentsView(CoreView):
             if r.get("id") == current_id:
                 self.history.setCurrentItem(item, 0, QItemSelectionModel.NoUpdate)
             item.setSelected(r.get("id") in chosen)
-        for i in range(len(labels)):
-            self.history.resizeColumnToContents(i)
+        self.history_columns.apply()
 
     def _compare(self) -> None:
         items = self.history.selectedItems()

@@ -30,6 +30,7 @@ from gapscope.textfmt import clip_words, latex_to_text
 from gapscope.vocabulary import GAP_ROLE_NAMES, GAP_ROLE_ORDER, SCORE_MEANING
 
 from .. import hints, theme
+from ..widgets.column_fit import ColumnFit
 from .core_view import CoreView
 
 # what a score is (gaps/standing.py): the kinds' raw scores measure different things and are not compared
@@ -317,11 +318,11 @@ class GapsView(CoreView):
         # a stale gap is marked by an icon beside its id, the reason in the tooltip (not "(stale)" in a column)
         self._stale_icon = self.style().standardIcon(QStyle.SP_MessageBoxWarning)
         icon = self.table.iconSize().width() if self.table.iconSize().width() > 0 else fm.height()
-        self.table.setColumnWidth(0, fm.horizontalAdvance("0000") + icon + 16)
-        self.table.setColumnWidth(1, fm.horizontalAdvance("Method × problem") + 14)
-        self.table.setColumnWidth(2, fm.averageCharWidth() * 18)
-        self.table.setColumnWidth(3, fm.horizontalAdvance("0.000") + 16)
+        self._id_width = fm.horizontalAdvance("0000") + icon + 16
         self.table.itemSelectionChanged.connect(self._gap_selected)
+        # a width the user dragged a column to wins over the fit, and comes back in the next session
+        self.column_fit = ColumnFit(self.table, "gaps", self._column_widths)
+        self.column_fit.apply()
         self.table.viewport().installEventFilter(self)     # a narrower table narrows Type and Topic first
 
         self.detail = QTextBrowser()
@@ -410,20 +411,23 @@ class GapsView(CoreView):
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Resize and obj is self.table.viewport():
-            self._fit_columns()
+            self.column_fit.apply()
         return super().eventFilter(obj, event)
 
-    def _fit_columns(self) -> None:
+    def _column_widths(self) -> dict[int, int]:
         """Type and Topic at the width their words need while the Statement keeps STATEMENT_SHARE of the table;
         in a narrower table they give up the room, in proportion, down to NARROWEST_CHARS (the statement,
-        stretched last, takes the rest: at 1024x700 it showed ten characters)."""
+        stretched last, takes the rest: at 1024x700 it showed ten characters). The id and the score: the
+        width of their figures."""
         fm = self.table.fontMetrics()
+        fixed = {0: self._id_width, 3: fm.horizontalAdvance("0.000") + 16}
         full = {1: fm.horizontalAdvance("Method × problem") + 14, 2: fm.averageCharWidth() * 18}
         width = self.table.viewport().width()
-        room = width - self.table.columnWidth(0) - self.table.columnWidth(3) - int(width * STATEMENT_SHARE)
+        taken = sum(self.column_fit.user_width(c) or w for c, w in fixed.items())
+        room = width - taken - int(width * STATEMENT_SHARE)
         scale = min(1.0, max(0, room) / sum(full.values()))
-        for col, w in full.items():
-            self.table.setColumnWidth(col, max(fm.averageCharWidth() * NARROWEST_CHARS, int(w * scale)))
+        return {**fixed, **{col: max(fm.averageCharWidth() * NARROWEST_CHARS, int(w * scale))
+                            for col, w in full.items()}}
 
     def library_switched(self, lib) -> None:
         """The gaps listed, the one shown with its evidence and a gap still to select were the previous

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSpinBox, QSpli
 from gapscope.maps.display import palette
 
 from .. import theme
+from ..widgets.column_fit import ColumnFit, contents_width
 from .core_view import CoreView
 
 
@@ -67,6 +68,8 @@ class GraphView(CoreView):
         self.related.setHeaderLabels(["Related paper", "Score", "Coupling", "Co-cited"])
         self.related.setRootIsDecorated(False)
         self.related.itemDoubleClicked.connect(self._open_related)
+        self.related_columns = ColumnFit(self.related, "relatedPapers", lambda: {
+            0: self.related.fontMetrics().averageCharWidth() * 36, 1: contents_width(self.related, 1)})
 
         self.canvas_holder = QWidget()
         self.canvas_layout = QVBoxLayout(self.canvas_holder)
@@ -233,8 +236,7 @@ class GraphView(CoreView):
                 item.setForeground(0, theme.qcolor("faint"))
                 item.setToolTip(0, "Not in the library (an outside work)")
             self.related.addTopLevelItem(item)
-        self.related.setColumnWidth(0, self.related.fontMetrics().averageCharWidth() * 36)
-        self.related.resizeColumnToContents(1)
+        self.related_columns.apply()
 
     def _open_related(self, item, _col) -> None:
         pid = item.data(0, Qt.UserRole)

@@ -16,7 +16,7 @@ from gapscope.store.search_listing import search_paper_ids
 from gapscope.store.search_query import parse_search
 from gapscope.textfmt import plural
 
-from .. import hints, theme
+from .. import hints, queries, theme
 from ..write_guard import set_enabled
 from .paper_model import (COL_AUTHORS, COL_CATEGORY, COL_IDENT, COL_PDF, COL_PUBLISHED, COL_TITLE, COL_YEAR,
                           COLUMNS, PaperTableModel)
@@ -341,7 +341,7 @@ class LibraryView(QWidget):
         self.search.setStyleSheet(f"QLineEdit {{ background: {theme.colour('invalid_input')}; }}")
         self.search.setToolTip(message)
         # a saved search that no longer runs is named: the user did not type it, and can mend it here
-        name = next((n for n, q in self.lib.saved_searches() if q == self.filter.query), None)
+        name = queries.saved_search_named(self.lib, self.filter.query)
         self._broken_search = (name, self.filter.query, message) if name else None
         self.edit_saved_search_button.setVisible(name is not None)
         self.filter_label.setText(f"The saved search “{name}” no longer runs: {message}" if name else message)
@@ -484,7 +484,9 @@ class LibraryView(QWidget):
         if f is None or not f.describe():
             return {}
         return {"collection": f.collection, "query": f.query, "tag": f.tag,
-                "listed": (self.model.ids(), f.describe())}
+                "listed": (self.model.ids(), f.describe()),
+                # named: Triage says so when it comes back to a list whose saved search was deleted since
+                "saved_search": queries.saved_search_named(self.lib, f.query)}
 
     def _context_menu(self, pos) -> None:
         if self.lib is None:

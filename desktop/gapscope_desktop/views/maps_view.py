@@ -22,6 +22,7 @@ from gapscope.textfmt import plural
 from gapscope.vocabulary import MAP_FACETS
 
 from .. import hints, theme
+from ..widgets.column_fit import ColumnFit, contents_width
 from .core_view import CoreView
 from .map_framing import bulk_range, count_outside, full_range
 
@@ -239,6 +240,9 @@ class MapsView(CoreView):
         self.clusters.itemDoubleClicked.connect(lambda *_: self._show_selected())
         self.clusters.setContextMenuPolicy(Qt.CustomContextMenu)
         self.clusters.customContextMenuRequested.connect(self._cluster_menu)
+        # fitted with each map shown, a width the user dragged kept (and kept for the next session)
+        self.cluster_columns = ColumnFit(self.clusters, "mapClusters", lambda: {
+            0: self.clusters.fontMetrics().averageCharWidth() * 40, 1: contents_width(self.clusters, 1)})
 
         self.canvas_holder = QWidget()
         self.canvas_layout = QVBoxLayout(self.canvas_holder)
@@ -489,8 +493,7 @@ class MapsView(CoreView):
                 self._anchor[cid] = (float(cx), float(cy))
         self.clusters.setSortingEnabled(True)
         self.clusters.sortByColumn(1, Qt.DescendingOrder)
-        self.clusters.setColumnWidth(0, self.clusters.fontMetrics().averageCharWidth() * 40)
-        self.clusters.resizeColumnToContents(1)
+        self.cluster_columns.apply()
         self.clusters.blockSignals(False)
         self._xy = xy
         self._reset_framing(count_outside(xy, bulk_range(xy)) if len(xy) else 0)

@@ -193,6 +193,9 @@ class TriageView(CoreView):
 
         self.cluster = None            # (map id, cluster number, label) narrowing the scope
         self.listed = None             # (paper ids, what the list holds): the Library's list, as it showed it
+        self.saved_search = None       # the saved search the Library's list was found by (named if deleted)
+        self._kept_record = None       # the screened list as the library keeps it (written when it changes)
+        self._restored = None          # the scope brought back on opening, while the notice names it
         self.armed_reason: Optional[str] = None   # picked in the drop-down for the paper on the card
 
         from gapscope.triage import SessionCache
@@ -244,6 +247,11 @@ class TriageView(CoreView):
         for edit in (self.query, self.reviewer):
             edit.returnPressed.connect(lambda: self.card.setFocus())
         self._last_scope = None
+        # which list is screened after a restart, or why it is not the list screened last (it is gone)
+        self.scope_notice = QLabel()
+        self.scope_notice.setObjectName("triageScopeNotice")
+        self.scope_notice.setWordWrap(True)
+        self.scope_notice.hide()
         self.progress = QProgressBar()
         self.progress.setObjectName("triageProgress")
         self.progress.setFormat(progress_text(0, 0))
@@ -331,6 +339,7 @@ class TriageView(CoreView):
         pl = QVBoxLayout(self)
         pl.setContentsMargins(12, 10, 12, 10)
         pl.addLayout(top)
+        pl.addWidget(self.scope_notice)
         pl.addWidget(self.stats_label)
         pl.addWidget(self.stop_label)
         build = QHBoxLayout()
@@ -411,9 +420,10 @@ class TriageView(CoreView):
         self.message.clear()
         self.refresh_lists(lib, keep=same)
         if not same:
-            self.cluster = self.listed = None
+            self.cluster = self.listed = self.saved_search = None
             self.cluster_chip.hide()
-            self._last_scope = None
+            self.scope_notice.hide()
+            self._last_scope = self._restored = self._kept_record = None
             self._open_on_the_screened_collection(lib)
             self._restore_scope(lib)
         self.reason.clear()
@@ -458,48 +468,97 @@ class TriageView(CoreView):
 
         where = decisions_elsewhere(lib)
         if len(where) == 1:
-            self.collection.blockSignals(True)
-            self.collection.setCurrentIndex(max(self.collection.findData(next(iter(where))), 0))
-            self.collection.blockSignals(False)
+            self._pick(self.collection, next(iter(where)))
 
-    # The scope screened last (collection, search, tag, reviewer) is kept in the settings with its library:
-    # after a restart the screening goes on in that scope, under that reviewer's name, and the counts and
-    # the stopping estimate are that scope's, not the whole library's.
+    # The list screened last (collection, search, tag, map cluster, the Library's listed papers) is kept in the
+    # library itself (gapscope.triage.kept_scope: it travels with the library, `gapscope triage scope` reads
+    # it); the reviewer's name, the user's own, in the settings with the library's path. After a restart the
+    # screening goes on over that list, under that name, and the counts and the stopping estimate are that
+    # list's, not the whole library's. The settings' copy of the list serves a library that keeps none
+    # (read-only, or last screened before the library kept it).
     SCOPE_KEY = "triage/lastScope"
+
+    def _kept(self):
+        from gapscope.triage.kept_scope import KeptScope
+
+        return KeptScope(self.scope(), list_label=self.listed[1] if self.listed else "",
+                         cluster_label=str(self.cluster[2]) if self.cluster else "",
+                         saved_search=self.saved_search if self.listed else None)
 
     def _remember_scope(self) -> None:
         import json
+
+        from gapscope.triage.kept_scope import keep_scope, scope_record
 
         from .. import settings
 
         settings.put(self.SCOPE_KEY, json.dumps({
             "library": str(self.lib.path), "collection": self._collection(), "tag": self.tag.currentData(),
             "query": self.query.text().strip(), "reviewer": self.reviewer.text().strip()}))
+        kept = self._kept()
+        record = scope_record(kept)
+        if record == self._kept_record or self.lib.read_only:
+            return
+        self._kept_record = record
+        self.tasks.save("Keep the screening list", keep_scope, kept, library=self.lib.path,
+                        # logged by the window; written again with the next scope chosen
+                        on_error=lambda _message, _tb: setattr(self, "_kept_record", None))
 
     def _restore_scope(self, lib) -> None:
         import json
+
+        from gapscope.triage import Scope
+        from gapscope.triage.kept_scope import kept_scope, scope_record
 
         from .. import settings
 
         try:
             saved = json.loads(str(settings.get(self.SCOPE_KEY) or "{}"))
         except ValueError:
-            return
+            saved = {}
         if not isinstance(saved, dict) or saved.get("library") != str(lib.path):
-            return
-        for key, combo in (("collection", self.collection), ("tag", self.tag)):
-            if key not in saved:
-                continue
-            # None is a choice too ("Whole library", "any tag"): it wins over the collection the
-            # decisions sit in, picked above for a library screened before its scope was kept
-            value = saved[key]
-            at = combo.findData(value) if value is not None else 0
-            if at >= 0:                  # gone since (renamed, deleted): the choice made above stays
-                combo.blockSignals(True)
-                combo.setCurrentIndex(at)
-                combo.blockSignals(False)
-        self.query.setText(str(saved.get("query") or ""))
+            saved = {}
         self.reviewer.setText(str(saved.get("reviewer") or ""))
+        kept = kept_scope(lib)
+        if kept is None:
+            self._restore_from_settings(saved)
+            return
+        s = kept.scope
+        self._pick(self.collection, s.collection)
+        self._pick(self.tag, s.tag)
+        self.query.setText(s.query or "")
+        self.listed = (s.ids, kept.list_label) if s.ids is not None else None
+        self.saved_search = kept.saved_search if s.ids is not None else None
+        self.cluster = (*s.cluster, kept.cluster_label or str(s.cluster[1])) if s.cluster else None
+        self._show_narrowing()
+        self._kept_record = None if kept.gone else scope_record(kept)
+        self._restored = self.scope()
+        if kept.gone:
+            theme.set_text_colour(self.scope_notice, "warning")
+            self.scope_notice.setText(f"The list screened last is gone ({', '.join(kept.gone)} no longer in the "
+                                      f"library): screening {s.describe()} instead.")
+        else:
+            theme.set_text_colour(self.scope_notice, "secondary")
+            self.scope_notice.setText(f"Screening the list from last time: {kept.describe()}.")
+        # the whole library, chosen last, needs no word; a list gone always has one
+        self.scope_notice.setVisible(bool(kept.gone) or s != Scope())
+
+    def _restore_from_settings(self, saved: dict) -> None:
+        for key, combo in (("collection", self.collection), ("tag", self.tag)):
+            if key in saved:
+                # None is a choice too ("Whole library", "any tag"): it wins over the collection the
+                # decisions sit in, picked above for a library screened before its scope was kept
+                self._pick(combo, saved[key])
+        self.query.setText(str(saved.get("query") or ""))
+
+    @staticmethod
+    def _pick(combo, value) -> None:
+        """Choose ``value`` quietly (None: the first entry); one gone since (renamed, deleted) changes nothing."""
+        at = combo.findData(value) if value is not None else 0
+        if at >= 0:
+            combo.blockSignals(True)
+            combo.setCurrentIndex(at)
+            combo.blockSignals(False)
 
     def refresh_lists(self, lib, keep: bool = True) -> None:
         """Fill the collection and tag drop-downs (keeping the current choice when ``keep``)."""
@@ -547,9 +606,11 @@ class TriageView(CoreView):
         if (self.scope(), self._reviewer()) != self._last_scope:
             self.load_next()
 
-    def set_scope(self, *, collection=None, query: str = "", tag=None, cluster=None, listed=None) -> None:
+    def set_scope(self, *, collection=None, query: str = "", tag=None, cluster=None, listed=None,
+                  saved_search=None) -> None:
         """Screen this scope (from the library's context menu or the maps view). ``listed``: (ids, what the
-        list holds), the papers a list showed (every filter of the Library's table), screened as it showed them."""
+        list holds), the papers a list showed (every filter of the Library's table), screened as it showed them;
+        ``saved_search``: the name of the saved search that found them."""
         if self.lib is not None:
             self.refresh_lists(self.lib)
         for combo, value in ((self.collection, collection), (self.tag, tag)):
@@ -558,6 +619,7 @@ class TriageView(CoreView):
             combo.blockSignals(False)
         self.query.setText(query or "")
         self.listed = (frozenset(listed[0]), listed[1]) if listed else None
+        self.saved_search = saved_search if listed else None
         self.set_cluster(cluster, reload=False)
         self.load_next()
 
@@ -613,6 +675,9 @@ class TriageView(CoreView):
         if self._last_scope is None or self._last_scope[0].collection != self._collection():
             self.scopeChanged.emit(self._collection())
         self._last_scope = (self.scope(), self._reviewer())
+        if self._last_scope[0] != self._restored:
+            self.scope_notice.hide()      # another list chosen: the notice named the one brought back
+            self._restored = None
         self._remember_scope()
         self._rank(foreground=True)
 
