@@ -182,8 +182,8 @@ def resolve(lib, paper_id: int, decision: str, reason: Optional[str] = None, col
 
 def undo(lib, collection: Optional[str] = None, reviewer: Optional[str] = None,
          decision_id: Optional[int] = None) -> Optional[dict[str, Any]]:
-    """Undo the latest live decision in the scope (``reviewer``'s latest when given); returns it, or None
-    when there is nothing to undo.
+    """Undo the latest live decision in the scope (``reviewer``'s latest when given); returns it as it is
+    after the undo (``undone_at`` set), or None when there is nothing to undo.
 
     In a scope named reviewers screen, undo follows decide's rule: a reviewer undoes their own latest
     decision (``reviewer``); without a name the only decision that is anyone's to undo is a resolution
