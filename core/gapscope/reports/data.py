@@ -436,13 +436,11 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
         stats = triage.triage_stats(lib, collection=collection) if triage_stats else None
     except LibraryError:  # an unknown collection: the counts above still stand
         stats = None
-    if stats is not None:
-        from ..triage.stopping import add_readiness
+    from ..triage.stopping import POINT_ESTIMATE_KEYS, add_readiness, describe
 
+    if stats is not None:
         add_readiness(stats)
     if stats is not None and not stats.get("empty"):
-        from ..triage.stopping import describe
-
         ag = stats.get("agreement")
         if ag:
             kappa = "undefined (one category only)" if ag["kappa"] is None else f"{ag['kappa']:.2f}"
@@ -463,10 +461,11 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
             # figures without enough decisions behind them are not shown as figures (stopping.readiness)
             # the bound stays when only its width held the estimate back: the text gives it as the interval
             only_wide = not flat.get("stopping.needs_screened") and not flat.get("stopping.needs_relevant")
-            hidden = ("estimated_relevant_unseen", "estimated_recall", "p_value") + (
+            hidden = POINT_ESTIMATE_KEYS + ("p_value",) + (
                 () if only_wide else ("unseen_relevant_upper", "recall_lower_bound"))
             for k in hidden:
-                if flat.get(f"stopping.{k}") is not None:
+                # the point estimate is None by then (stopping.add_readiness): said in words all the same
+                if flat.get(f"stopping.{k}") is not None or k in POINT_ESTIMATE_KEYS:
                     flat[f"stopping.{k}"] = "not estimable yet"
         sec.triage_stats = flat
     if not sec.identified and not corpus.papers:
