@@ -104,7 +104,7 @@ class PrismaSection(Section):
         counts = (f"{self.identified:,} records identified, {self.unreadable:,} unreadable and "
                   f"{self.duplicates_removed:,} duplicates removed leave {self.after_dedup:,} papers to screen.")
         if self.decisions_elsewhere:
-            # the screening was done, in a collection holding part of the library: say where, as `triage stats` does
+            # screened in collections that do not hold every paper (not counted here): say where, as `triage stats` does
             from ..triage.decisions import elsewhere_text
 
             return ("No paper has been screened yet in the whole library (each collection keeps its own decisions)"

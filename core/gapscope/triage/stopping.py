@@ -263,7 +263,7 @@ POINT_ESTIMATE_KEYS = ("estimated_relevant_unseen", "estimated_recall")
 
 
 def add_readiness(stats: dict) -> dict:
-    """``stats`` (``triage_stats``) with :func:`readiness`'s fields added to its ``stopping`` (none removed).
+    """``stats`` (``triage_stats``) with :func:`readiness`'s fields added to its ``stopping`` (no key removed).
     Where the estimate is not estimable (and the rule gives no stop verdict, which would quote it) its
     point-estimate fields are set to None: the text says "no point estimate yet", and a number beside
     ``estimable: false`` gets quoted as the review's recall. The 95 % bound fields stay."""
@@ -277,9 +277,9 @@ def add_readiness(stats: dict) -> dict:
 
 
 def recall_at_least(found: int, upper: int) -> str:
-    """Recall so far is at least found / (found + upper), as a percentage: whole percents from 1 % up (as
-    before); below that one significant digit, rounded down, so that a lower bound is never rounded up,
-    and 36 relevant papers found never read as "at least 0%"."""
+    """Recall so far is at least found / (found + upper), as a percentage: whole percents from 1 % up; below
+    that one significant digit, rounded down so that a lower bound is never rounded up, and 36 relevant
+    papers found never read as "at least 0%"."""
     share = 100.0 * found / (found + upper)
     if share >= 1:
         return f"{share:.0f}%"
