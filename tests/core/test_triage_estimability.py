@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from click.testing import CliRunner
 
@@ -193,3 +194,27 @@ def test_on_a_ranked_screening_the_estimate_reads_high_as_its_text_says():
     seen, left = _ranked_screening()
     a = assess(seen, 1000)
     assert 0 < left < a.estimate <= a.upper
+
+
+@pytest.mark.parametrize("labels", [[1] * 36 + [0] * 4, [1] * 3 + [0] * 17], ids=["36 found", "3 found"])
+def test_a_recall_bound_below_one_percent_never_reads_at_least_0_percent(labels):
+    # found of screened in 10,653 papers: the 95 % bound leaves recall so far below 1 %
+    st = _stopping(labels, 10653)
+    found, upper = st["relevant_found"], st["unseen_relevant_upper"]
+    assert 0 < found / (found + upper) < 0.01
+    ready = readiness(st, len(labels), 10653 - len(labels))      # as `triage stats` and the report carry it
+    for stopping, screened in ((st, len(labels)), ({**st, **ready, "screened": len(labels)}, None)):
+        text = "\n".join(describe(stopping, 10653 - len(labels), screened))
+        assert "recall so far at least" in text
+        assert "at least 0%" not in text
+        share = text.split("recall so far at least ")[1].split("%")[0]
+        assert 0 < float(share) <= 100 * found / (found + upper)        # a lower bound never rounded up
+
+
+def test_the_recall_bound_keeps_whole_percents_from_one_percent_up():
+    from gapscope.triage.stopping import recall_at_least
+
+    assert recall_at_least(27, 367) == f"{27 / (27 + 367):.0%}"
+    assert recall_at_least(1, 0) == "100%"
+    assert recall_at_least(36, 10083) == "0.3%"        # 0.36 %: down, never up
+    assert recall_at_least(1, 19_999) == "0.005%"

@@ -714,6 +714,22 @@ def test_the_card_gives_the_stats_words_for_a_wide_bound_and_counts_papers_await
     assert "3 awaiting a second reviewer" in summary
 
 
+def test_the_card_never_says_recall_so_far_at_least_0_percent_after_relevant_papers_were_found():
+    # 36 found of 40 screened in 10,653 papers: the bound leaves recall below 1 %; the header said "at least 0%"
+    from gapscope.triage.stopping import assess
+    from gapscope_desktop.views.triage_view import _fmt_stats
+
+    a = assess([1] * 36 + [0] * 4, 10653)
+    stop = {"estimated_relevant_unseen": a.estimate, "unseen_relevant_upper": a.upper, "relevant_found": a.found,
+            "suggest_stop": a.stop, "p_value": a.p_value, "target_recall": a.target_recall, "confidence": a.confidence,
+            "recall_lower_bound": a.recall_lower, "irrelevant_in_a_row": 4, "streak_threshold": 532,
+            "allowed_missing": 1}
+    stats = {"include": 36, "exclude": 4, "maybe": 0, "postpone": 0, "unseen": 10613, "total": 10653, "screened": 40,
+             "stopping": stop}
+    _, _, text, _ = _fmt_stats(stats)
+    assert "recall so far at least 0." in text and "at least 0%" not in text, text
+
+
 def test_a_reason_picked_for_one_card_never_goes_with_the_exclude_button_on_a_later_card(window, qtbot):
     """Pick the third reason and press Exclude, press E on the next card, then press the Exclude button on
     the card after that: that exclude has no reason (the next cards come from the ranking already made)."""

@@ -65,7 +65,12 @@ def triage() -> None:
 @click.option("--stopping", "with_stopping", is_flag=True,
               help='With --json: one object, {"papers": [...], "stopping": {...}}, the stopping figures those of '
                    '`triage stats --json`, instead of the list of papers.')
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True,
+              help='Print the papers as JSON. Each has "probability" (of relevance, 0 to 1; null before the '
+                   'classifier, which needs an include and an exclude) and "score", what orders the queue, on the '
+                   'scale "score_kind" names: none (0, library order: no include yet), similarity (to the included '
+                   'papers: no exclude yet) or decision_value (the classifier\'s log-odds, unbounded). Compare '
+                   'or threshold scores of one kind only.')
 @pass_library
 def triage_next(ref, collection, query, tag, cluster, reviewer, n, explore, abstract, with_stopping, as_json) -> None:
     """The next papers to screen."""

@@ -89,6 +89,8 @@ class PrismaSection(Section):
     not_screened: int = 0
     conflicts: int = 0                 # papers two reviewers decided differently, not resolved yet
     awaiting: int = 0                  # dual screening: papers one reviewer has screened, awaiting another
+    decisions_from: Optional[str] = None   # the collection whose decisions are counted (None: the whole library's)
+    decisions_elsewhere: dict[str, int] = field(default_factory=dict)   # {collection: decisions} not counted here
     how_counted: list[str] = field(default_factory=list)
     triage_stats: Optional[dict[str, Any]] = None  # from gapscope.triage when present
     identification_notes: int = 0      # how many of ``how_counted`` explain the identification counts
@@ -99,10 +101,17 @@ class PrismaSection(Section):
         nothing): the step not run, the command that runs it, and the identification counts, which stand."""
         if self.missing or self.screened or self.postponed or self.conflicts or self.awaiting:
             return None
+        counts = (f"{self.identified:,} records identified, {self.unreadable:,} unreadable and "
+                  f"{self.duplicates_removed:,} duplicates removed leave {self.after_dedup:,} papers to screen.")
+        if self.decisions_elsewhere:
+            # screened in collections that do not hold every paper (not counted here): say where, as `triage stats` does
+            from ..triage.decisions import elsewhere_text
+
+            return ("No paper has been screened yet in the whole library (each collection keeps its own decisions)"
+                    + elsewhere_text(self.decisions_elsewhere, "gapscope report")
+                    + " (in the desktop: File > Export…, scope “A collection”). " + counts)
         return ("No paper has been screened yet: screen papers with `gapscope triage next` and "
-                "`gapscope triage decide` (or the desktop's Triage view). "
-                f"{self.identified:,} records identified, {self.unreadable:,} unreadable and "
-                f"{self.duplicates_removed:,} duplicates removed leave {self.after_dedup:,} papers to screen.")
+                "`gapscope triage decide` (or the desktop's Triage view). " + counts)
 
     def rows(self, indent: str = "  ") -> list[tuple[str, int]]:
         """The flow as (step, records) rows, in PRISMA order, for every renderer."""
@@ -370,7 +379,17 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
                                    "each counts as one identified record.")
         sec.duplicates_removed = max(0, sec.identified - corpus.papers)
         sec.identification_notes = len(sec.how_counted)
-        sec.how_counted.append("Screening counts use the whole-library decisions (not those made inside a collection).")
+        from ..triage.decisions import decisions_elsewhere, whole_library_screening
+
+        sec.decisions_from = whole_library_screening(lib)
+        if sec.decisions_from is None:
+            sec.decisions_elsewhere = decisions_elsewhere(lib)
+            sec.how_counted.append("Screening counts use the whole-library decisions (not those made inside a collection).")
+        else:
+            sec.how_counted.append(
+                f"Screening counts use the decisions made in collection {sec.decisions_from!r}, which holds every "
+                f"paper of the library (the whole library has no decisions of its own; gapscope triage screens "
+                f"there with -c {shlex.quote(sec.decisions_from)}).")
     else:
         n_records = lib.count_source_records(collection)
         sec.identified = n_records
@@ -389,6 +408,7 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
             sec.how_counted.append(f"Unreadable records = records the imports of this collection's papers could "
                                    f"not read ({sec.unreadable}); they are not counted as identified.")
         sec.identification_notes = len(sec.how_counted)
+        sec.decisions_from = collection
         sec.how_counted.append(f"Screening counts use the decisions made in collection {collection!r}.")
     sec.after_dedup = corpus.papers
     # The resolved decision of each paper (gapscope.triage): its latest live decision, or with two
@@ -398,9 +418,10 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
 
     try:
         in_scope = set(lib.list_paper_ids(collection=collection))
-        resolved = {pid: d for pid, d in current_decisions(lib, collection).items() if pid in in_scope}
-        open_conflicts = [c for c in triage_conflicts(lib, collection) if c["paper_id"] in in_scope]
-        awaiting = [a for a in awaiting_second(lib, collection) if a["paper_id"] in in_scope]
+        decided_in = sec.decisions_from
+        resolved = {pid: d for pid, d in current_decisions(lib, decided_in).items() if pid in in_scope}
+        open_conflicts = [c for c in triage_conflicts(lib, decided_in) if c["paper_id"] in in_scope]
+        awaiting = [a for a in awaiting_second(lib, decided_in) if a["paper_id"] in in_scope]
     except LibraryError:  # an unknown collection: nothing screened in it
         resolved, open_conflicts, awaiting = {}, [], []
     for d in resolved.values():
@@ -433,16 +454,14 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
     from .. import triage
 
     try:
-        stats = triage.triage_stats(lib, collection=collection) if triage_stats else None
+        stats = triage.triage_stats(lib, collection=sec.decisions_from) if triage_stats else None
     except LibraryError:  # an unknown collection: the counts above still stand
         stats = None
-    if stats is not None:
-        from ..triage.stopping import add_readiness
+    from ..triage.stopping import POINT_ESTIMATE_KEYS, add_readiness, describe
 
+    if stats is not None:
         add_readiness(stats)
     if stats is not None and not stats.get("empty"):
-        from ..triage.stopping import describe
-
         ag = stats.get("agreement")
         if ag:
             kappa = "undefined (one category only)" if ag["kappa"] is None else f"{ag['kappa']:.2f}"
@@ -463,10 +482,11 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
             # figures without enough decisions behind them are not shown as figures (stopping.readiness)
             # the bound stays when only its width held the estimate back: the text gives it as the interval
             only_wide = not flat.get("stopping.needs_screened") and not flat.get("stopping.needs_relevant")
-            hidden = ("estimated_relevant_unseen", "estimated_recall", "p_value") + (
+            hidden = POINT_ESTIMATE_KEYS + ("p_value",) + (
                 () if only_wide else ("unseen_relevant_upper", "recall_lower_bound"))
             for k in hidden:
-                if flat.get(f"stopping.{k}") is not None:
+                # the point estimate is None by then (stopping.add_readiness): said in words all the same
+                if flat.get(f"stopping.{k}") is not None or k in POINT_ESTIMATE_KEYS:
                     flat[f"stopping.{k}"] = "not estimable yet"
         sec.triage_stats = flat
     if not sec.identified and not corpus.papers:
@@ -837,7 +857,7 @@ def build_report_data(lib: Library, *, collection: Optional[str] = None, title: 
     exps = gather_experiments(lib, collection)
     check(cancel)
     report(progress, 5, steps, "included papers and notes")
-    included = gather_included(lib, collection)
+    included = gather_included(lib, prisma.decisions_from)     # the decisions the screening counts
     notes = gather_notes(lib, collection)
     repro = gather_reproducibility(lib, maps, gaps, exps, generated)
     ts = prisma.triage_stats or {}

@@ -92,7 +92,8 @@ class TriageMixin:
 
     def undo_latest_decision(self, collection_id: Optional[int], reviewer: Optional[str],
                              undone_at: str) -> Optional[dict[str, Any]]:
-        """Stamp the latest live decision in the scope (of ``reviewer``, or of anyone when None) undone."""
+        """Stamp the latest live decision in the scope (of ``reviewer``, or of anyone when None) undone; returns
+        it as it is then (``undone_at`` set), or None when there is none."""
         sql = "SELECT " + ", ".join(_DECISION_COLS) + " FROM decisions WHERE collection_id IS ? AND undone_at IS NULL"
         args: list[Any] = [collection_id]
         if reviewer is not None:
@@ -103,7 +104,8 @@ class TriageMixin:
             if row is None:
                 return None
             conn.execute("UPDATE decisions SET undone_at = ? WHERE id = ?", (undone_at, row[0]))
-        return dict(zip(_DECISION_COLS, row))
+        # the record as it is now (undone), as `triage log` shows it: a caller checks undone_at
+        return dict(zip(_DECISION_COLS, row), undone_at=undone_at)
 
     def latest_live_decision(self, collection_id: Optional[int]) -> Optional[dict[str, Any]]:
         """The scope's latest decision not undone (anyone's), or None."""
@@ -132,7 +134,7 @@ class TriageMixin:
                 raise NotLiveDecision(d, f"was decided again since ({now['decision']} at {now['decided_at']})")
             conn.execute("UPDATE decisions SET undone_at = ? WHERE id = ?", (undone_at, d["id"]))
         d.pop("collection_id")
-        return d
+        return dict(d, undone_at=undone_at)
 
     def decision_rows(self, collection_id: Optional[int], *, include_undone: bool = False,
                       reviewer: Optional[str] = None, paper_id: Optional[int] = None) -> list[dict[str, Any]]:

@@ -182,8 +182,8 @@ def resolve(lib, paper_id: int, decision: str, reason: Optional[str] = None, col
 
 def undo(lib, collection: Optional[str] = None, reviewer: Optional[str] = None,
          decision_id: Optional[int] = None) -> Optional[dict[str, Any]]:
-    """Undo the latest live decision in the scope (``reviewer``'s latest when given); returns it, or None
-    when there is nothing to undo.
+    """Undo the latest live decision in the scope (``reviewer``'s latest when given); returns it as it is
+    after the undo (``undone_at`` set), or None when there is nothing to undo.
 
     In a scope named reviewers screen, undo follows decide's rule: a reviewer undoes their own latest
     decision (``reviewer``); without a name the only decision that is anyone's to undo is a resolution
@@ -395,21 +395,37 @@ def decisions_elsewhere(lib, collection: Optional[str] = None) -> dict[str, int]
     return {name: n for name, n in counts.items() if name is not None}
 
 
+def whole_library_screening(lib) -> Optional[str]:
+    """The collection whose decisions are the whole library's screening, or None: the whole library has no
+    decisions of its own, one collection holds all of them, and that collection holds every paper of the
+    library, so that its screening is a screening of the whole library (the bundled sample puts every paper
+    in collection "sample"; its screening vanished from a whole-library report). A collection holding
+    part of the library is not: its decisions say nothing about the other papers."""
+    where = decisions_elsewhere(lib)
+    if len(where) != 1:
+        return None
+    (name,) = where
+    return name if dict(lib.list_collections()).get(name) == lib.count_papers() else None
+
+
 def elsewhere_hint(lib, collection: Optional[str] = None) -> str:
     """'; your 826 decisions are in collection 'adhd': add -c adhd' when the whole library has none of
     its own (see :func:`decisions_elsewhere`), else ''."""
     return elsewhere_text(decisions_elsewhere(lib, collection))
 
 
-def elsewhere_text(where: Optional[dict[str, int]]) -> str:
-    """The hint of :func:`elsewhere_hint` from :func:`decisions_elsewhere`'s answer."""
+def elsewhere_text(where: Optional[dict[str, int]], command: str = "") -> str:
+    """The hint of :func:`elsewhere_hint` from :func:`decisions_elsewhere`'s answer: "add -c NAME" to the
+    command it follows, or with ``command`` (a command without -c, "gapscope report") that command in full."""
     if not where:
         return ""
     if len(where) == 1:
         (name, n), = where.items()
-        return f"; your {plural(n, 'screening decision')} {plural(n, 'is', number=False)} in collection {name!r}: add -c {_shell_word(name)}"
+        to_do = f"use `{command} --collection {_shell_word(name)}`" if command else f"add -c {_shell_word(name)}"
+        return f"; your {plural(n, 'screening decision')} {plural(n, 'is', number=False)} in collection {name!r}: {to_do}"
     listed = ", ".join(f"{name!r} ({n:,})" for name, n in where.items())
-    return f"; your screening decisions are in collections {listed}: add -c NAME"
+    to_do = f"use `{command} --collection NAME`" if command else "add -c NAME"
+    return f"; your screening decisions are in collections {listed}: {to_do}"
 
 
 def _shell_word(name: str) -> str:

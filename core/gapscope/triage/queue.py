@@ -33,6 +33,15 @@ RANKED_BY = {   # each reads after "queue ranked by"
 }
 
 
+# What a queue entry's "score" is, by what ranks the queue: the scales differ, so each entry names its own
+# ("score_kind") and a script never compares or thresholds scores of different kinds.
+SCORE_KINDS = {
+    "library order": "none",            # nothing to score by yet: 0 for every paper, library order
+    "similarity": "similarity",         # mean similarity of the paper's features to the included papers'
+    "classifier": "decision_value",     # the classifier's log-odds, before the prevalence correction of "probability"
+}
+
+
 def ranked_by(current: dict[int, dict[str, Any]]) -> str:
     """'library order' (no include), 'similarity' (includes, no exclude) or 'classifier' (both)."""
     labels = {d["decision"] for d in current.values()}
@@ -139,7 +148,7 @@ class TriageSession:
 
         def entry(k: int, why: str) -> dict[str, Any]:
             # no classifier, no probability: the scores then only order the papers
-            return {"paper_id": self.paper_ids[k], "score": float(fitted.scores[k]),
+            return {"paper_id": self.paper_ids[k], "score": float(fitted.scores[k]), "score_kind": SCORE_KINDS[by],
                     "probability": float(fitted.prob[k]) if classifier else None, "why": why, "ranked_by": by}
 
         out: list[dict[str, Any]] = []

@@ -258,13 +258,33 @@ def readiness(stopping: dict, screened: int, unseen: int) -> dict:
             "needs_screened": needs_screened, "needs_relevant": needs_relevant, "interval_narrow": narrow}
 
 
+# The point estimate's fields: null in the figures a script reads wherever the text gives no point estimate.
+POINT_ESTIMATE_KEYS = ("estimated_relevant_unseen", "estimated_recall")
+
+
 def add_readiness(stats: dict) -> dict:
-    """``stats`` (``triage_stats``) with :func:`readiness`'s fields added to its ``stopping`` (none removed)."""
+    """``stats`` (``triage_stats``) with :func:`readiness`'s fields added to its ``stopping`` (no key removed).
+    Where the estimate is not estimable (and the rule gives no stop verdict, which would quote it) its
+    point-estimate fields are set to None: the text says "no point estimate yet", and a number beside
+    ``estimable: false`` gets quoted as the review's recall. The 95 % bound fields stay."""
     st = stats.get("stopping")
     if isinstance(st, dict) and not stats.get("empty"):
         screened = int(stats.get("screened") or 0)
         st.update(readiness(st, screened, int(stats.get("unseen") or 0)), screened=screened)
+        if not st["estimable"] and not st.get("suggest_stop"):
+            st.update(dict.fromkeys(POINT_ESTIMATE_KEYS))
     return stats
+
+
+def recall_at_least(found: int, upper: int) -> str:
+    """Recall so far is at least found / (found + upper), as a percentage: whole percents from 1 % up; below
+    that one significant digit, rounded down so that a lower bound is never rounded up, and 36 relevant
+    papers found never read as "at least 0%"."""
+    share = 100.0 * found / (found + upper)
+    if share >= 1:
+        return f"{share:.0f}%"
+    digits = -math.floor(math.log10(share))
+    return f"{math.floor(share * 10 ** digits + 1e-9) / 10 ** digits:.{digits}f}%"
 
 
 def none_found_upper(screened: int, unseen: int, confidence: float = CONFIDENCE) -> int:
@@ -308,8 +328,9 @@ def not_estimable_text(ready: dict, unseen: int, stopping: Optional[dict] = None
                 f"{unseen} unseen papers; it narrows as more papers are screened")
     conf = st.get("confidence", CONFIDENCE)
     found = int(st.get("relevant_found") or 0)
-    return (f"unseen relevant papers: at most {upper} of the {unseen} unseen at {conf:.0%} confidence (recall so far "
-            f"at least {st.get('recall_lower_bound') or 0:.0%}); no point estimate yet - the bound is above half of "
+    recall = f" (recall so far at least {recall_at_least(found, upper)})" if found else ""
+    return (f"unseen relevant papers: at most {upper} of the {unseen} unseen at {conf:.0%} confidence{recall}; "
+            f"no point estimate yet - the bound is above half of "
             f"the unseen papers and above the {found} found, and with so few decisions an estimate would move with "
             f"each one; the bound narrows as more papers are screened")
 
@@ -353,7 +374,7 @@ def describe(stopping: dict, unseen: int, screened: Optional[int] = None) -> lis
         lines.append("unseen relevant papers: no estimate until at least one paper is included")
     else:
         lines.append(estimate_text(est, upper, unseen, st["confidence"]) +
-                     f"; recall so far at least {st['recall_lower_bound']:.0%}")
+                     f"; recall so far at least {recall_at_least(int(st['relevant_found']), upper)}")
     if st["suggest_stop"]:
         lines.append(f"stopping rule: you can stop - recall is {st['target_recall']:.0%} or more at "
                      f"{st['confidence']:.0%} confidence" + ("" if unseen else " (every paper is screened)"))
