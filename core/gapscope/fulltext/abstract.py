@@ -190,7 +190,7 @@ def not_abstract_text(text: str) -> Optional[str]:
     User Query: ..."), a list of labels with no sentence in it (a figure's legend), or far longer than
     an abstract (the body read on past it)."""
     words = text.split()
-    if not re.search(r"[A-Z\d]", words[0]) and not re.match(r"[\"\u201c\u2018'(]", words[0]):
+    if not (words[0][0].isalnum() or words[0][0] in "\"\u201c\u2018'("):
         return "not prose (it starts with \u201c" + words[0][:20] + "\u201d)"
     sentence = SENTENCE_BREAK.search(text) or re.search(r"[a-z\d%)\]][.!?][\"\u201d\u2019)]?$", text)
     if not sentence or sum(w[:1].islower() for w in words) < 0.3 * len(words):

@@ -156,8 +156,6 @@ def title_problem(title: str) -> Optional[str]:
         return "a job name or file code"
     if re.search(r"\bet al\b|^arxiv:|^doi:|^10\.\d{4,}/", t, re.I) or _CITED.search(t):
         return "a citation or an identifier"
-    if t[0].islower() and not re.search(r"[A-Z\d]", words[0]):
-        return "running text"                # a sentence cut at a line ("microdomain is built ..."); not "mRNA ..."
     if not (t[0].isalnum() or t[0] in "\"“‘'") or re.search(r"(?:[a-z]{2}|\d\))[.;]\s+[A-Z][a-z]", t):
         return "running text"
     if re.match(r"^(?:table|fig(?:ure)?|algorithm|listing|scheme)\.?\s*[A-Z]?\d+", t, re.I):
@@ -244,9 +242,17 @@ def _page1_title(lines: list[Line]) -> tuple[str, list[Line]]:
         if block[0].size < body + 0.8:          # a title is set larger than the text
             continue
         text = clean_text(" ".join(ln.text for ln in block))
-        if title_problem(text) is None:
+        if title_problem(text) is None and not _cut_sentence(text):
             return text, block
     return "", []
+
+
+def _cut_sentence(text: str) -> bool:
+    """A line of running text in larger type that starts in the middle of a sentence ("microdomain is built
+    mainly by ..." on a page cut from a paper); not "mRNA ...", "eLife ...". Page 1 only: a Title property
+    typed in lower case is still a title."""
+    first = text.split()[0]
+    return text[0].islower() and not re.search(r"[A-Z\d]", first)
 
 
 def _authors_after(lines: list[Line], title: list[Line]) -> list[str]:
