@@ -61,7 +61,7 @@ def test_an_edited_title_sorts_by_its_new_text(tmp_path):
 def test_a_library_made_before_the_key_gets_it_when_opened(tmp_path, monkeypatch):
     path = tmp_path / "old.gapscope"
     with monkeypatch.context() as m:
-        m.setattr(store_lib, "MIGRATIONS", [mg for mg in MIGRATIONS if not mg[0].startswith("1520_")])
+        m.setattr(store_lib, "MIGRATIONS", [mg for mg in MIGRATIONS if not mg[0].startswith(("1520_", "1530_"))])
         Library(path).close()
     conn = sqlite3.connect(str(path / "library.sqlite"))      # papers as that GapScope wrote them
     assert "title_sort" not in {r[1] for r in conn.execute("PRAGMA table_info(papers)")}
@@ -71,4 +71,22 @@ def test_a_library_made_before_the_key_gets_it_when_opened(tmp_path, monkeypatch
     conn.close()
     lib = Library(path)
     assert _shown(lib) == EXPECTED
+    lib.close()
+
+
+def test_a_title_edited_outside_gapscope_sorts_by_its_new_text_once_reopened(tmp_path):
+    """An UPDATE (or INSERT) by another SQLite client leaves the key as it was: the library notices the
+    rows whose title changed without their key when it is next opened, and recomputes those keys only."""
+    path = tmp_path / "lib.gapscope"
+    lib = Library(path)
+    _import(lib, tmp_path)
+    lib.close()
+    conn = sqlite3.connect(str(path / "library.sqlite"))
+    with conn:
+        conn.execute("UPDATE papers SET title = '\\emph{Aardvark} burrows' WHERE title = 'Zebra crossings'")
+        conn.execute("INSERT INTO papers (title, norm_title, added_at) VALUES ('Yak herding', '', '2026-01-01')")
+    conn.close()
+    lib = Library(path)
+    shown = _shown(lib)
+    assert shown.index("Aardvark burrows") == 2 and shown.index("Yak herding") == len(shown) - 2
     lib.close()

@@ -19,10 +19,17 @@ from typing import Optional
 from .extract import Line, join_lines
 from .hyphens import Spellings
 
-# what the user can do: a record of the same paper imported later (BibTeX, RIS ...) fills in the abstract
-_LATER = "; importing a record of the paper with its abstract (BibTeX, RIS ...) fills it in"
-NO_HEADING = "no abstract read from the PDF: it has no \u201cAbstract\u201d heading on its first two pages" + _LATER
-NO_TEXT = "no abstract read from the PDF: no text follows its \u201cAbstract\u201d heading" + _LATER
+# what the user can do: type it in, or import a record of the same paper (BibTeX, RIS ...), which fills it in
+_ADD = ("; add one in the details pane (Edit abstract), or import a record of the paper with its abstract "
+        "(BibTeX, RIS ...)")
+NO_HEADING = "no abstract found in the PDF: it has no \u201cAbstract\u201d heading on its first two pages" + _ADD
+NO_TEXT = "no abstract found in the PDF: no text follows its \u201cAbstract\u201d heading" + _ADD
+NOT_AN_ABSTRACT = "no abstract found in the PDF: the text after its \u201cAbstract\u201d heading is {why}" + _ADD
+# an abstract runs to some 450 words at most (a structured one); text running on far past that with no
+# heading to end it is the body read on from a word "Abstract" that was no heading (a figure's, say)
+MAX_WORDS = 600
+# a figure's text set far smaller than the body ("ABSTRACT" in a screenshot of a paper) is no heading
+FIGURE_TYPE = 0.75
 
 # the heading, alone or run in; "A B S T R A C T" (Elsevier) too. A mixed-case "Abstract" runs in with
 # no punctuation only before a sentence's worth of words ("Abstract Splicing is the ...", eLife): a
@@ -169,7 +176,28 @@ def _collect(texts: list[str], spelled: Spellings) -> tuple[str, Optional[str]]:
             break
         body.append(t)
     text = re.sub(r"\s+", " ", join_lines(body, spelled)).strip()
-    return (text, None) if len(text.split()) >= 8 else ("", NO_TEXT)
+    if len(text.split()) < 8:
+        return "", NO_TEXT
+    why = not_abstract_text(text)
+    return (text, None) if why is None else ("", NOT_AN_ABSTRACT.format(why=why))
+
+
+SENTENCE_BREAK = re.compile(r"[a-z\d%)\]][.!?][\"\u201d\u2019)]?\s+[A-Z(\"\u201c]")
+
+
+def not_abstract_text(text: str) -> Optional[str]:
+    """Why the text read after an abstract heading is no abstract, or None: a template or code ("{abstract}
+    User Query: ..."), a list of labels with no sentence in it (a figure's legend), or far longer than
+    an abstract (the body read on past it)."""
+    words = text.split()
+    if not (words[0][0].isalnum() or words[0][0] in "\"\u201c\u2018'("):
+        return "not prose (it starts with \u201c" + words[0][:20] + "\u201d)"
+    sentence = SENTENCE_BREAK.search(text) or re.search(r"[a-z\d%)\]][.!?][\"\u201d\u2019)]?$", text)
+    if not sentence or sum(w[:1].islower() for w in words) < 0.3 * len(words):
+        return "not running text (a figure's labels or a list)"
+    if len(words) > MAX_WORDS:
+        return f"{len(words)} words long with no heading to end it (body text)"
+    return None
 
 
 def read_abstract(lines: list[Line]) -> tuple[str, Optional[str]]:
@@ -179,7 +207,8 @@ def read_abstract(lines: list[Line]) -> tuple[str, Optional[str]]:
     dates, BMC and eLife) is left out; one beside it higher up, or on the next page, goes on in the
     next column."""
     start = next((i for i, ln in enumerate(lines) if abstract_heading(ln.text) is not None
-                  and not (abstract_heading(ln.text) and _title_type(ln, lines))), None)
+                  and not (abstract_heading(ln.text) and _title_type(ln, lines)) and not _figure_type(ln, lines)),
+                 None)
     if start is None:
         return "", NO_HEADING
     head = lines[start]
@@ -226,6 +255,12 @@ _FOOTNOTE = re.compile(r"^[*\u2217\u2020\u2021\u00a7\u00b6#\u22c6\d\u00b9\u00b2\
 
 def _overlap(a: Line, b: Line) -> bool:
     return a.x0 < b.x1 + 2 and b.x0 < a.x1 + 2
+
+
+def _figure_type(ln: Line, lines: list[Line]) -> bool:
+    """Set far smaller than most lines: text inside a figure (a screenshot of a paper), not a heading."""
+    sizes = sorted(x.size for x in lines)
+    return ln.size < FIGURE_TYPE * sizes[len(sizes) // 2]
 
 
 def _title_type(ln: Line, lines: list[Line]) -> bool:

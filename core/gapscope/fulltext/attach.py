@@ -27,7 +27,7 @@ from ..models import CHECK_ABSTRACT_TAG, Paper, RecordError, RecordWarning
 from ..store.base import LibraryError
 from .extract import Document, UnreadablePdf, extract
 from .lead_paragraph import NOTE as FIRST_PARAGRAPH_NOTE
-from .meta import FROM_FILE_DATE, FROM_FIRST_PARAGRAPH, PdfMetadata, read_metadata
+from .meta import FROM_FILE_DATE, FROM_FIRST_PARAGRAPH, PdfMetadata, read_metadata, title_note
 from ..textfmt import plural
 
 CHECK_TAG = "check: metadata from PDF"
@@ -236,6 +236,8 @@ def _new_paper(lib, meta: PdfMetadata, path: Path, batch: Optional[PdfImport] = 
                                            **_other_title(meta)})
     # no abstract: no embedding, facets or place on the maps until the user adds one; the note says why
     notes = [RecordWarning(str(path), meta.abstract_missing)] if not meta.abstract and meta.abstract_missing else []
+    if title_note(meta):                # page 1 prints none: where the title came from instead
+        notes.append(RecordWarning(str(path), title_note(meta)))
     if meta.title_alternative:          # the user checks the title: the other one the PDF gives is named
         notes.append(RecordWarning(str(path), f"title read from page 1; the file's properties give another: "
                                               f"\"{meta.title_alternative}\""))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import statistics
 
-from .abstract import ends_abstract, join_abstract_lines
+from .abstract import SENTENCE_BREAK, ends_abstract, join_abstract_lines
 from .extract import Line, body_size
 from .hyphens import Spellings
 
@@ -35,7 +35,6 @@ _AFFILIATION = re.compile(r"\b(?:universit(?:y|[éä]t|ad|à)|department|dept\.|
                           r"|school of|college|faculty|cent(?:er|re) for)\b", re.I)
 # an affiliation line starts with its mark glued to a name: "1Archaeal Biology Center", "*Whitehead Institute"
 _MARKED_LINE = re.compile(r"^(?:\d{1,2}|[*\u2020\u2021\u00a7\u00b6])[A-Z]")
-_SENTENCE_END = re.compile(r"[a-z\d%)\]][.!?][\"\u201d\u2019)]?\s+[A-Z(\"\u201c]")
 _ENDS_SENTENCE = re.compile(r"[.!?][\"\u201d\u2019)]?\d{0,2}$")
 
 
@@ -70,7 +69,7 @@ def reads_like_abstract(text: str, block: list[Line]) -> bool:
     words = text.split()
     if not MIN_CHARS <= len(text) <= MAX_CHARS or not text[:1].isupper() or not _ENDS_SENTENCE.search(text):
         return False
-    if len(_SENTENCE_END.findall(text)) < 2 or len(words) / len(block) < 6:
+    if len(SENTENCE_BREAK.findall(text)) < 2 or len(words) / len(block) < 6:
         return False
     if sum(w[:1].islower() for w in words) < 0.5 * len(words):
         return False                               # capitalised words: names, a title, a list

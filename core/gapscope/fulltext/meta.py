@@ -47,6 +47,7 @@ class PdfMetadata:
     abstract: str = ""
     abstract_missing: Optional[str] = None               # why no abstract was read (for the import's note)
     title_alternative: Optional[str] = None              # the file properties' title, when page 1's differs
+    title_page: bool = False                             # page 1 prints a title (no excerpt or body page)
     # page 1's top lines as printed, its running header too (extraction drops that as a header, and a title
     # set in the body's type is not read as one): compared with the library's titles (attach.match_paper)
     page1_top: list[str] = field(default_factory=list)
@@ -124,6 +125,11 @@ def clean_text(text: str) -> str:
 
 _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00ad": ""})
 _SECTION_NAME = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.)\s+\S+(?:\s+\S+){0,4}$")
+# capitals before a capitalised word: the heading a line of body text may run into
+_CAPITALS_LEAD = re.compile(r"^([A-Z][A-Z&,]*(?:\s+[A-Z&][A-Z&,]*)*)\s+[A-Z][a-z]")
+# a citation in running text: "(Brown and London, 1998b", "(Smith 2019)", "Toomre, 2000)"
+_CITED = re.compile(r"\([A-Z][\w'’-]+(?:\s+(?:and|&)\s+[A-Z][\w'’-]+)?,?\s+(?:19|20)\d\d[a-z]?\b"
+                    r"|[A-Z][\w'’-]+,\s+(?:19|20)\d\d[a-z]?\)")
 _TRAILING_FUNCTION_WORD = re.compile(r"\b(?:a|an|the|of|in|on|for|to|and|or|with|by|from|at|via|as)$", re.I)
 
 
@@ -142,12 +148,15 @@ def title_problem(title: str) -> Optional[str]:
         return "too short"
     if _SECTION_NAME.match(t) or heading_kind(t) != "other":
         return "a section heading"
+    lead = _CAPITALS_LEAD.match(t)           # "MATERIALS AND METHODS Strains used in this study": run together
+    if lead and heading_kind(lead.group(1)) != "other":
+        return "a section heading"
     letters = [c for c in t if c.isalpha()]
     if re.search(r"\d\s*\.\.\s*\d", t) or (re.search(r"\d", t) and sum(c.islower() for c in letters) < 0.2 * len(letters)):
         return "a job name or file code"
-    if re.search(r"\bet al\b|^arxiv:|^doi:|^10\.\d{4,}/", t, re.I):
+    if re.search(r"\bet al\b|^arxiv:|^doi:|^10\.\d{4,}/", t, re.I) or _CITED.search(t):
         return "a citation or an identifier"
-    if not (t[0].isalnum() or t[0] in "\"“‘'") or re.search(r"[a-z]{2}[.;]\s+[A-Z][a-z]", t):
+    if not (t[0].isalnum() or t[0] in "\"“‘'") or re.search(r"(?:[a-z]{2}|\d\))[.;]\s+[A-Z][a-z]", t):
         return "running text"
     if re.match(r"^(?:table|fig(?:ure)?|algorithm|listing|scheme)\.?\s*[A-Z]?\d+", t, re.I):
         return "a caption"
@@ -233,9 +242,17 @@ def _page1_title(lines: list[Line]) -> tuple[str, list[Line]]:
         if block[0].size < body + 0.8:          # a title is set larger than the text
             continue
         text = clean_text(" ".join(ln.text for ln in block))
-        if title_problem(text) is None:
+        if title_problem(text) is None and not _cut_sentence(text):
             return text, block
     return "", []
+
+
+def _cut_sentence(text: str) -> bool:
+    """A line of running text in larger type that starts in the middle of a sentence ("microdomain is built
+    mainly by ..." on a page cut from a paper); not "mRNA ...", "eLife ...". Page 1 only: a Title property
+    typed in lower case is still a title."""
+    first = text.split()[0]
+    return text[0].islower() and not re.search(r"[A-Z\d]", first)
 
 
 def _authors_after(lines: list[Line], title: list[Line]) -> list[str]:
@@ -360,6 +377,18 @@ def same_title(a: str, b: str) -> bool:
     return bool(ka and kb) and (ka.startswith(kb) or fuzz.ratio(ka, kb) >= 90)
 
 
+def title_page(lines: list[Line], block: list[Line]) -> bool:
+    """Page 1 is a paper's first page with ``block`` its title: the block is set in the page's largest
+    type (a logo aside), or names stand below it. A section heading set a little larger than the body on
+    a page cut from the middle of a paper has neither."""
+    if not block:
+        return False
+    words = [ln for ln in lines if re.search(r"[A-Za-z]{3}", ln.text)]
+    if block[0].size >= max(ln.size for ln in words) - 0.05:
+        return True
+    return bool([n for n in (strip_marks(a) for a in _authors_after(lines, block)) if plausible_author(n)])
+
+
 def _title(meta: PdfMetadata, info_title: str, page_title: str, lines: list[Line]) -> None:
     """The title printed on page 1 wins over the file properties' Title when the two differ: a publisher's
     Title is often a short running title ("A human PR-1 related protein at the Golgi complex" for a paper
@@ -399,6 +428,9 @@ def read_metadata(doc: Optional[Document], path: str | Path) -> PdfMetadata:
     if m:
         meta.arxiv_id, meta.arxiv_version = split_arxiv_id(m.group(1) + (m.group(2) or ""))
     page_title, block = _page1_title(doc.first_page_lines)
+    meta.title_page = title_page(doc.first_page_lines, block)
+    if not meta.title_page:
+        page_title, block = "", []           # pages cut from a paper: their larger type is a heading, no title
     _title(meta, clean_text(str(info.get("Title") or "")), page_title, doc.first_page_lines)
     _authors(meta, doc, path, block)
     _date(meta, doc)
@@ -414,6 +446,20 @@ def read_metadata(doc: Optional[Document], path: str | Path) -> PdfMetadata:
     elif not meta.title:
         meta.title, meta.sources["title"] = urllib.parse.unquote(Path(path).stem), FROM_FILE_NAME
     return meta
+
+
+def title_note(meta: PdfMetadata) -> Optional[str]:
+    """The import's note on a new paper whose page 1 prints no title: where its title came from instead,
+    and what to do; None when page 1 gave or confirmed it."""
+    if meta.title_page:
+        return None
+    where = meta.sources.get("title")
+    if where == FROM_PROPERTIES:
+        return "page 1 prints no title: the title is the file's Title property; check it in the details pane"
+    if where == FROM_FILE_NAME:
+        return ("no title found in the PDF (neither its file properties nor page 1 give a plausible one): the title"
+                " is its file name; edit it in the details pane (F2)")
+    return None
 
 
 def _surname(name: str) -> str:

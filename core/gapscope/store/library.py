@@ -76,7 +76,7 @@ def _fill_title_sort(conn: sqlite3.Connection) -> None:
 
 
 # what a migration's SQL cannot compute, filled in Python right after it (in its transaction)
-FILL_AFTER = {"1520_paper_title_sort": _fill_title_sort}
+FILL_AFTER = {"1520_paper_title_sort": _fill_title_sort, "1530_title_sort_stale": _fill_title_sort}
 
 
 def default_library_path() -> Path:
@@ -189,6 +189,7 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
             self.migrate()
             if not self.read_only:
                 self.mark_interrupted_imports()  # an import killed last time says so from now on
+                self.repair_title_sort()         # titles written by another SQLite client since last time
         except sqlite3.Error as exc:
             conn.close()
             raise self._open_error(exc) from exc

@@ -224,6 +224,24 @@ class PapersMixin:
                             (title, norm_title, title_sort_key(title), paper_id)).rowcount != 1:
                 raise LibraryError(f"no paper with id {paper_id}")
 
+    def repair_title_sort(self) -> int:
+        """Recompute the sort keys of the papers whose title another SQLite client wrote (noted by the
+        triggers of migration 1530): on opening, a read of an empty table when there are none, so its
+        cost is that of the papers noted. Like the migrations, not a user's write (the desktop opens the
+        library on its GUI thread). Returns how many keys it recomputed."""
+        if self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'title_sort_stale'"
+                              ).fetchone() is None:
+            return 0                           # a schema before migration 1530 (a test's older library)
+        if self._conn.execute("SELECT 1 FROM title_sort_stale LIMIT 1").fetchone() is None:
+            return 0
+        with self._transaction() as conn:
+            rows = conn.execute("SELECT p.id, p.title FROM title_sort_stale s JOIN papers p ON p.id = s.paper_id"
+                                ).fetchall()
+            conn.executemany("UPDATE papers SET title_sort = ? WHERE id = ?",
+                             [(title_sort_key(t), pid) for pid, t in rows])
+            conn.execute("DELETE FROM title_sort_stale")
+        return len(rows)
+
     def set_paper_abstract(self, paper_id: int, abstract: str, *, expected: str,
                            highlights: Sequence[tuple] = (), corrections: Sequence[tuple] = (),
                            gone_highlights: Sequence[tuple] = (), gone_corrections: Sequence[tuple] = (),

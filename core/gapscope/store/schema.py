@@ -878,4 +878,25 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX papers_title_sort ON papers(title_sort);
         """,
     ),
+    (
+        "1530_title_sort_stale",
+        """
+        -- A title written by another SQLite client (a raw UPDATE or INSERT) keeps a stale or empty sort key:
+        -- these triggers, which any client runs, note the paper, and opening the library recomputes the
+        -- keys of the papers noted (store/papers.py repair_title_sort). GapScope writes the key with the
+        -- title; a title whose key stays the same (a change of case) is noted too, harmlessly. The keys
+        -- of edits made before this migration are all recomputed once (store/library.py FILL_AFTER).
+        CREATE TABLE title_sort_stale (paper_id INTEGER PRIMARY KEY);
+        CREATE TRIGGER papers_title_sort_stale_au AFTER UPDATE OF title ON papers
+            WHEN NEW.title IS NOT OLD.title AND NEW.title_sort IS OLD.title_sort
+        BEGIN
+            INSERT OR IGNORE INTO title_sort_stale (paper_id) VALUES (NEW.id);
+        END;
+        CREATE TRIGGER papers_title_sort_stale_ai AFTER INSERT ON papers
+            WHEN NEW.title_sort = '' AND NEW.title <> ''
+        BEGIN
+            INSERT OR IGNORE INTO title_sort_stale (paper_id) VALUES (NEW.id);
+        END;
+        """,
+    ),
 ]
