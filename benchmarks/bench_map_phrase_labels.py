@@ -20,6 +20,7 @@ from unittest import mock
 
 from gapscope.analyze import map_concepts
 from gapscope.maps import apply_labels, latest_map
+from gapscope.maps.build import label_texts
 from gapscope.store.library import Library
 
 
@@ -42,16 +43,17 @@ def main() -> None:
     concepts = map_concepts(lib)
     read_s = time.perf_counter() - t
     m = latest_map(lib, a.facet)
+    texts = label_texts(lib, m)          # a method or shortcoming map's sentences (maps/kind_labels.py)
     stored = {c.id: c.label for c in m.clusters}
     with mock.patch("gapscope.maps.build.phrase_label", lambda *args, **kw: None):
         apply_labels(m, concepts)
     before = {c.id: (c.label, kind_of(c)) for c in m.clusters}
     for_labels = {}
     if concepts is not None:
-        apply_labels(m, dataclasses.replace(concepts, reads_as=None))
+        apply_labels(m, dataclasses.replace(concepts, reads_as=None), texts=texts)
         for_labels["every pair"] = sorted(c.label for c in m.clusters if " for " in c.label)
     t = time.perf_counter()
-    apply_labels(m, concepts)
+    apply_labels(m, concepts, texts=texts)
     secs = time.perf_counter() - t
     for_labels["technique for task"] = sorted(c.label for c in m.clusters if " for " in c.label)
     after = {c.id: (c.label, kind_of(c)) for c in m.clusters}
