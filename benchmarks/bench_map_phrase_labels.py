@@ -6,7 +6,8 @@ concept phrases, or one phrase, and the largest clusters' labels side by side.
 Reads the latest map of the facet and the latest concepts, labels the clusters twice in memory (nothing is
 written to the library): "before" with the one-phrase step off (the labels as they were made until then),
 "after" with it; and "X for Y" labels with and without the judge of techniques and tasks
-(PaperConcepts.reads_as, gaps/label_ends.py: without it every method and problem pair read "X for Y"). cover: the share of the cluster's papers that name the label's first concept (extracted
+(PaperConcepts.reads_as, gaps/label_ends.py: without it every method and problem pair read "X for Y"). A method
+or shortcoming map is labelled with its sentences (maps/kind_labels.py: techniques, complaints), as a relabel does. cover: the share of the cluster's papers that name the label's first concept (extracted
 from the paper, or written in its title or abstract)."""
 
 from __future__ import annotations

@@ -126,7 +126,7 @@ def apply_labels(m: Map, concepts: Optional[PaperConcepts], *, texts: Optional[M
             _keyword_terms(c.keywords, by_id.get(c.id) or [], widespread.get(str(c.id)) or [], term_ok))
     if concepts and concepts.naming is not None:
         listed = {c.id: c for c in m.clusters if c.id not in phrased and ", " in c.label}
-        for cid, got in _list_phrases(listed, members, by_id, concepts, cancel).items():
+        for cid, got in _list_phrases(listed, members, by_id, concepts, cancel, techniques=techniques).items():
             listed[cid].label = got.label          # the list stays in the hover (concepts, keywords)
             phrased[cid] = got
     m.params["labels"] = m.label_kind
@@ -138,13 +138,17 @@ def apply_labels(m: Map, concepts: Optional[PaperConcepts], *, texts: Optional[M
 
 
 def _list_phrases(listed: Mapping[int, Cluster], members: Mapping[int, Sequence[int]],
-                  ranked: Mapping[int, Sequence[str]], concepts: PaperConcepts, cancel=None) -> dict:
+                  ranked: Mapping[int, Sequence[str]], concepts: PaperConcepts, cancel=None, *,
+                  techniques: bool = False) -> dict:
     """{cluster id: PhraseLabel} of the ``listed`` clusters (still labelled by a list) whose best phrase of several
     words names them (phrase_labels.best_phrase): of the list, then its other keywords the judge takes and its
-    ``ranked`` concepts."""
+    ``ranked`` concepts; on a method map (``techniques``) only its method concepts: a keyword there is as often
+    the area ("object detection") as the technique."""
     ok = concepts.term_ok or (lambda t, keyword=False: True)
     terms = {c: [*cl.label.split(", "), *(k for k in cl.keywords if ok(k, keyword=True)), *(ranked.get(c) or [])]
              for c, cl in listed.items()}
+    if techniques:
+        terms = {c: [t for t in ts if concepts.kinds.get(t) == "method"] for c, ts in terms.items()}
     candidates = sorted({t for ts in terms.values() for t in ts if several_words(t)})
     if not candidates:
         return {}
