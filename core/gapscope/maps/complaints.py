@@ -62,7 +62,7 @@ _WHOLE_VERBS = frozenset("generalize generalise scale converge adapt transfer ex
 MAX_WORDS = 4
 
 
-def _stop() -> frozenset:
+def complaint_stop_words() -> frozenset:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     # "data" is a word of complaints ("limited labelled data"), not only of method prose
@@ -94,7 +94,7 @@ def _tails(words: list[str]) -> list[str]:
 def complaint_terms(text: str, stop: frozenset | None = None) -> list[str]:
     """The phrases of a shortcoming text that say what falls short, lower case, each once, with their
     endings (:func:`_tails`); an infinitive complaint also as "failing to VERB" ("failing to generalize")."""
-    stop = _stop() if stop is None else stop
+    stop = complaint_stop_words() if stop is None else stop
     text = clean_text(text)
     out: list[str] = []
     for m in COMPLAINT_CUE.finditer(text):

@@ -17,7 +17,7 @@ from collections import Counter
 from typing import Callable, Mapping, Optional, Sequence
 
 from ..jobs import check
-from .complaints import BARE_COMPLAINTS, _stop, complaint_terms
+from .complaints import BARE_COMPLAINTS, complaint_stop_words, complaint_terms
 from .labels import PaperConcepts, _plural_off, redundant
 from .phrase_labels import PhraseLabel
 
@@ -45,7 +45,7 @@ TECHNIQUE_MIN_COVER = 0.05
 
 
 def _said(members: Mapping[int, Sequence[int]], texts: Mapping[int, str], cancel=None) -> dict[int, set]:
-    stop = _stop()
+    stop = complaint_stop_words()
     out: dict[int, set] = {}
     for n, p in enumerate(int(p) for ps in members.values() for p in ps):
         if n % _CHECK_EVERY == _CHECK_EVERY - 1:
