@@ -81,6 +81,8 @@ def common_word(term):
 counts = Counter(); examples = {k: [] for k in ("acronym", "fragment", "short", "generic")}
 total = 0
 for f in ("topic", "method", "result", "shortcoming"):
+    if f not in d["maps"]:          # a library without that map (no result sentences embedded)
+        continue
     for c in sorted(d["maps"][f]["clusters"], key=lambda c: c["id"]):
         total += 1
         terms = [t for t in c["label"].split(", ") if t and t != "(no words)"]

@@ -6,7 +6,8 @@ concept phrases, or one phrase, and the largest clusters' labels side by side.
 Reads the latest map of the facet and the latest concepts, labels the clusters twice in memory (nothing is
 written to the library): "before" with the one-phrase step off (the labels as they were made until then),
 "after" with it; and "X for Y" labels with and without the judge of techniques and tasks
-(PaperConcepts.reads_as, gaps/label_ends.py: without it every method and problem pair read "X for Y"). cover: the share of the cluster's papers that name the label's first concept (extracted
+(PaperConcepts.reads_as, gaps/label_ends.py: without it every method and problem pair read "X for Y"). A method
+or shortcoming map is labelled with its sentences (maps/kind_labels.py: techniques, complaints), as a relabel does. cover: the share of the cluster's papers that name the label's first concept (extracted
 from the paper, or written in its title or abstract)."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from unittest import mock
 
 from gapscope.analyze import map_concepts
 from gapscope.maps import apply_labels, latest_map
+from gapscope.maps.build import label_texts
 from gapscope.store.library import Library
 
 
@@ -42,16 +44,17 @@ def main() -> None:
     concepts = map_concepts(lib)
     read_s = time.perf_counter() - t
     m = latest_map(lib, a.facet)
+    texts = label_texts(lib, m)          # a method or shortcoming map's sentences (maps/kind_labels.py)
     stored = {c.id: c.label for c in m.clusters}
     with mock.patch("gapscope.maps.build.phrase_label", lambda *args, **kw: None):
         apply_labels(m, concepts)
     before = {c.id: (c.label, kind_of(c)) for c in m.clusters}
     for_labels = {}
     if concepts is not None:
-        apply_labels(m, dataclasses.replace(concepts, reads_as=None))
+        apply_labels(m, dataclasses.replace(concepts, reads_as=None), texts=texts)
         for_labels["every pair"] = sorted(c.label for c in m.clusters if " for " in c.label)
     t = time.perf_counter()
-    apply_labels(m, concepts)
+    apply_labels(m, concepts, texts=texts)
     secs = time.perf_counter() - t
     for_labels["technique for task"] = sorted(c.label for c in m.clusters if " for " in c.label)
     after = {c.id: (c.label, kind_of(c)) for c in m.clusters}

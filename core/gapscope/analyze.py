@@ -171,6 +171,7 @@ def relabel_maps(lib, facets: Sequence[str] = MAP_FACETS, *, only_stale: bool = 
     without clustering again: the clusters, assignments and map ids stay. ``only_stale``: only maps
     whose labels came from another concept batch. Returns {facet: map id} of the maps relabelled."""
     from .maps import apply_labels, latest_map, save_labels
+    from .maps.build import label_texts
 
     concepts = map_concepts(lib)
     batch = concepts.batch if concepts else None
@@ -183,7 +184,7 @@ def relabel_maps(lib, facets: Sequence[str] = MAP_FACETS, *, only_stale: bool = 
         if only_stale and "labels" in params and params.get("label_concept_batch") == batch:
             continue
         m = latest_map(lib, f)
-        save_labels(lib, apply_labels(m, concepts))
+        save_labels(lib, apply_labels(m, concepts, texts=label_texts(lib, m)))
         done[f] = mid
     return done
 

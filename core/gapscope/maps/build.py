@@ -14,7 +14,9 @@ from .labels import (CONCEPT_KEEP, CONCEPT_LABEL_N, CONCEPT_MIN_COVER, PaperConc
                      filled_terms, label_from_concepts, label_from_keywords, label_keywords, redundant,
                      representative_sentence)
 from .layout import layout_2d
-from .phrase_labels import PHRASE_CANDIDATES, eligible, papers_naming, phrase_label
+from .kind_labels import TECHNIQUE_MIN_COVER, shortcoming_labels, technique_candidates, techniques_only
+from .phrase_labels import (PHRASE_CANDIDATES, PHRASE_MIN_COVER, best_phrase, eligible, papers_naming, phrase_label,
+                            several_words, written)
 from ..vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
 from .model import Cluster, Map, MapSet
 from ..textfmt import plural
@@ -68,18 +70,25 @@ def _cover(phrases, members, paper_phrases) -> float:
     return max((sum(ph in n for n in named) / max(len(named), 1) for ph in phrases), default=0.0)
 
 
-def apply_labels(m: Map, concepts: Optional[PaperConcepts], *, cancel=None) -> Map:
+def apply_labels(m: Map, concepts: Optional[PaperConcepts], *, texts: Optional[Mapping[int, str]] = None,
+                 cancel=None) -> Map:
     """(Re)label ``m``'s clusters in place, keeping its clusters and assignments: each cluster is named by one
     phrase from its distinctive concepts (:func:`phrase_labels.phrase_label`: "gaussian splatting for view
     synthesis") where one of them covers PHRASE_MIN_COVER of its papers; else, as before, by its 1-3 most
     distinctive concept phrases (:func:`concept_labels`) where one of them is named by CONCEPT_MIN_COVER of the
     members, else by its keywords (those ``concepts.term_ok`` takes, one spelling each: :func:`label_keywords`).
+    A method or a shortcoming map with its members' ``texts`` (the facet's sentences) is labelled by what its
+    clusters hold (kind_labels.py): a method cluster from its method concepts only, a paper naming one where
+    its method sentences write it; a shortcoming cluster by the complaint its sentences state, then its area.
     ``m.params`` records what the labels are made of.
     ``cancel``: read as the concepts are ranked (:func:`concept_labels`) and the papers naming them are read."""
     ids = sorted(c.id for c in m.clusters)
     members: dict[int, list[int]] = {c: [] for c in ids}
     for p, c in m.assignments.items():
         members.setdefault(c, []).append(int(p))
+    techniques = bool(concepts) and texts is not None and m.facet == "method"
+    if techniques:
+        concepts = techniques_only(concepts, texts)
     term_ok = concepts.term_ok if concepts is not None else None
     widespread = m.params.get(WIDESPREAD_KEY) or {}
     ranked = (concept_labels([sorted(members[c]) for c in ids], concepts.phrases, vectors=concepts.vectors,
@@ -88,9 +97,16 @@ def apply_labels(m: Map, concepts: Optional[PaperConcepts], *, cancel=None) -> M
     by_id = dict(zip(ids, ranked))
     phrased = {}
     if concepts:
-        candidates = concept_labels([sorted(members[c]) for c in ids], concepts.phrases, term_ok=term_ok,
-                                    top_n=PHRASE_CANDIDATES, distinct=False, cancel=cancel)
-        phrased = _phrase_labels(dict(zip(ids, candidates)), members, concepts, cancel)
+        candidates = dict(zip(ids, concept_labels([sorted(members[c]) for c in ids], concepts.phrases,
+                                                  term_ok=term_ok, top_n=PHRASE_CANDIDATES, distinct=False,
+                                                  cancel=cancel)))
+        if techniques:          # a method map's labels, lists too, name techniques only
+            by_id, candidates = technique_candidates([by_id, candidates], concepts, cancel)
+        phrased = _phrase_labels(candidates, members, concepts, cancel,
+                                 min_cover=TECHNIQUE_MIN_COVER if techniques else PHRASE_MIN_COVER)
+    if texts is not None and m.facet == "shortcoming":
+        areas = {c: written(p.phrases[0]) for c, p in phrased.items()}
+        phrased.update(shortcoming_labels(members, texts, areas, term_ok, cancel=cancel))
     for c in m.clusters:
         c.concepts = list(by_id.get(c.id) or [])
         if c.concepts and _cover(c.concepts[:CONCEPT_LABEL_N], members[c.id], concepts.phrases) < CONCEPT_MIN_COVER:
@@ -108,6 +124,11 @@ def apply_labels(m: Map, concepts: Optional[PaperConcepts], *, cancel=None) -> M
             continue
         c.label = label_from_concepts(c.concepts) if c.concepts else label_from_keywords(
             _keyword_terms(c.keywords, by_id.get(c.id) or [], widespread.get(str(c.id)) or [], term_ok))
+    if concepts and concepts.naming is not None:
+        listed = {c.id: c for c in m.clusters if c.id not in phrased and ", " in c.label}
+        for cid, got in _list_phrases(listed, members, by_id, concepts, cancel, techniques=techniques).items():
+            listed[cid].label = got.label          # the list stays in the hover (concepts, keywords)
+            phrased[cid] = got
     m.params["labels"] = m.label_kind
     m.params["label_concept_batch"] = concepts.batch if concepts else None
     m.params["concept_phrases"] = {str(c.id): c.concepts for c in m.clusters if c.concepts}
@@ -116,9 +137,35 @@ def apply_labels(m: Map, concepts: Optional[PaperConcepts], *, cancel=None) -> M
     return m
 
 
+def _list_phrases(listed: Mapping[int, Cluster], members: Mapping[int, Sequence[int]],
+                  ranked: Mapping[int, Sequence[str]], concepts: PaperConcepts, cancel=None, *,
+                  techniques: bool = False) -> dict:
+    """{cluster id: PhraseLabel} of the ``listed`` clusters (still labelled by a list) whose best phrase of several
+    words names them (phrase_labels.best_phrase): of the list, then its other keywords the judge takes and its
+    ``ranked`` concepts; on a method map (``techniques``) only its method concepts: a keyword there is as often
+    the area ("object detection") as the technique."""
+    ok = concepts.term_ok or (lambda t, keyword=False: True)
+    terms = {c: [*cl.label.split(", "), *(k for k in cl.keywords if ok(k, keyword=True)), *(ranked.get(c) or [])]
+             for c, cl in listed.items()}
+    if techniques:
+        terms = {c: [t for t in ts if concepts.kinds.get(t) == "method"] for c, ts in terms.items()}
+    candidates = sorted({t for ts in terms.values() for t in ts if several_words(t)})
+    if not candidates:
+        return {}
+    in_map = {int(p) for ps in members.values() for p in ps}
+    named = {ph: ids & in_map for ph, ids in papers_naming(candidates, {}, concepts.synonyms, concepts.naming,
+                                                            cancel=cancel).items()}
+    out = {}
+    for c, ts in terms.items():
+        got = best_phrase(ts, members.get(c) or [], named)
+        if got is not None:
+            out[c] = got
+    return out
+
+
 def _phrase_labels(ranked: Mapping[int, Sequence[str]], members: Mapping[int, Sequence[int]],
-                   concepts: PaperConcepts, cancel=None) -> dict:
-    """{cluster id: PhraseLabel} of the clusters one of whose ranked concepts covers enough of them."""
+                   concepts: PaperConcepts, cancel=None, *, min_cover: float = PHRASE_MIN_COVER) -> dict:
+    """{cluster id: PhraseLabel} of the clusters one of whose ranked concepts covers ``min_cover`` of them."""
     candidates = sorted({ph for phs in ranked.values() for ph in phs})
     wanted = set(candidates)
     assigned: dict[str, set] = {}
@@ -133,7 +180,8 @@ def _phrase_labels(ranked: Mapping[int, Sequence[str]], members: Mapping[int, Se
     reads = _reads(ranked, members, named, concepts, cancel)
     out = {}
     for c, phs in ranked.items():
-        got = phrase_label(phs, members.get(c) or [], named, concepts.kinds, concepts.synonyms, reads=reads)
+        got = phrase_label(phs, members.get(c) or [], named, concepts.kinds, concepts.synonyms, reads=reads,
+                           min_cover=min_cover)
         if got is not None:
             out[c] = got
     return out
@@ -220,7 +268,7 @@ def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model
             assignments={int(p): int(c) for p, c in zip(ids, res.labels)},
             coords={int(p): (float(a), float(b)) for p, (a, b) in zip(ids, xy)},
             sims={int(p): float(s) for p, s in zip(ids, res.sims)})
-    return apply_labels(m, concepts, cancel=cancel)
+    return apply_labels(m, concepts, texts=texts, cancel=cancel)
 
 
 # --- library wrappers ------------------------------------------------------------------------------
@@ -317,6 +365,18 @@ def load_facet_data(lib, facet: str, ids: Optional[Sequence[int]], *, cancel=Non
             texts = {int(p): d.get(facet, "") for p, d in facet_texts(lib, pids.tolist()).items()}
     check(cancel)
     return np.asarray(pids, dtype=np.int64), vecs, texts
+
+
+def label_texts(lib, m: Map, *, cancel=None) -> Optional[dict[int, str]]:
+    """The texts a relabel of ``m`` reads (apply_labels): its members' method or shortcoming sentences; None for
+    the other facets, whose labels read none."""
+    if m.facet not in ("method", "shortcoming"):
+        return None
+    from ..facets import facet_texts
+
+    with lib.cancellable(cancel):
+        got = facet_texts(lib, sorted(m.assignments))
+    return {int(p): d.get(m.facet, "") for p, d in got.items()}
 
 
 def text_origins(lib, facet: str, ids: Sequence[int]) -> dict[int, str]:

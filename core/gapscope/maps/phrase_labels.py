@@ -182,3 +182,28 @@ def distinct(a: str, b: str, synonyms: Mapping[str, Sequence[str]]) -> bool:
         return False
     return not any(redundant(x, y) for x in naming_forms(a, synonyms.get(a, ()))
                    for y in naming_forms(b, synonyms.get(b, ())))
+
+
+# A list label's terms ("code generation, programming, syntax") read as words, not a topic: the best phrase of
+# several words among them and the cluster's other keywords and concepts names it instead where this share of
+# its members name it with this share of the papers naming it among them (a lower bar than a concept's alone:
+# the phrase has been judged a name already, and on the 10,653-paper library a list's best phrase covered 10-30 %)
+LIST_PHRASE_MIN_COVER = 0.10
+LIST_PHRASE_MIN_CONCENTRATION = 0.15
+
+
+def several_words(term: str) -> bool:
+    """Words apart: a hyphenated word alone is a modifier more often than a name ("vision-language", "multi-agent")."""
+    return " " in term.strip()
+
+
+def best_phrase(terms: Sequence[str], members: Sequence[int], named: Mapping[str, set],
+                min_cover: float = LIST_PHRASE_MIN_COVER,
+                min_concentration: float = LIST_PHRASE_MIN_CONCENTRATION) -> Optional[PhraseLabel]:
+    """The phrase of several words among ``terms`` (a list label's, then the cluster's other keywords and
+    concepts) that names a cluster of ``members`` best (:func:`eligible` with the lower bars above), or None."""
+    got = eligible([t for t in dict.fromkeys(terms) if several_words(t)], members, named, min_cover, min_concentration)
+    if not got:
+        return None
+    phrase, cover = got[0]
+    return PhraseLabel(written(phrase), [phrase], cover)
