@@ -98,6 +98,14 @@ def with_groups(blk, extras, groups, cand) -> np.ndarray:
     return np.concatenate(cols, axis=1)
 
 
+def printed_to(lines: list):
+    """say(s): print ``s`` at once and keep it for the result file."""
+    def say(s):
+        print(s, flush=True)
+        lines.append(s)
+    return say
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--library", required=True)
@@ -116,15 +124,11 @@ def main() -> None:
     from gapscope.gaps.span import days_between, require_backtest_span
     from gapscope.settings import get
 
+    lines = []
     inputs = validation_inputs(a.library, a.cutoff)
     cs, dates, pv, mentions = inputs.concepts, inputs.dates, inputs.vectors, inputs.mentions
     floor = get("gaps_plausible_min", inputs.lib)
-    lines = []
-
-    def say(s):
-        print(s, flush=True)
-        lines.append(s)
-
+    say = printed_to(lines)
     say(f"library {a.library}: {len(dates)} papers dated before {a.cutoff} (the rest not read); concepts batch "
         f"{cs.batch}; lags {LAGS} days; plausibility floor {floor}; mentions {inputs.mentions_s:.0f} s")
     gains = {v: [] for v in VARIANTS}
