@@ -19,7 +19,10 @@ scored below the logistic regression out of time (its count thresholds learnt on
 do not carry over to the later one), and in-sample cross-validation of either model reaches about the same
 ROC-AUC as the out-of-time logistic regression: the features, not the model, bound the result. On the whole
 74,566-paper library, with 10,230 links formed in the training slice, gradient boosting and the mean of both
-models read within 0.002 of the logistic regression at a validation date (benchmarks/bench_gaps_ranker_models.py)."""
+models read within 0.002 of the logistic regression at a validation date (benchmarks/bench_gaps_ranker_models.py).
+Temporal snapshot features (growth of each end's papers and degree and of the pair's common neighbours and
+Adamic-Adar since 30, 60 and 90 days before, each concept's age) lowered the ROC-AUC at both validation dates on
+the 10,653 papers, in sample too, and are not among FEATURES (benchmarks/bench_gaps_temporal_probe.py)."""
 
 from __future__ import annotations
 
