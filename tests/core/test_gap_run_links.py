@@ -119,6 +119,8 @@ def test_the_draft_records_its_data_set_choice_and_the_run_keeps_it(tmp_path, li
     shown = json.loads(_invoke(library, "gaps", "show", str(g.id), "--json").stdout)
     assert shown["runs"] == [run_id]
     assert shown["run_links"][0]["caveat"].startswith("run on iris (the draft's data set was a placeholder: ")
+    row = json.loads(_invoke(library, "runs", "list", "--json").stdout)[0]
+    assert row["setup"]["drafted"] == {"dataset": "placeholder", "reason": source["drafted_dataset_reason"]}
 
 
 def test_runs_list_and_show_name_the_data_set_and_model(tmp_path, library):
