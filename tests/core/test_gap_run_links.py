@@ -151,3 +151,19 @@ def test_a_csv_run_is_named_by_its_file_and_a_library_text_run_by_its_labels():
     lt = run_setup('[data]\ndataset = "library_text"\nlabels = "triage"\n[model]\nfamily = "gru"\n')
     assert setup_text(lt) == "the library's abstracts (labels: triage), gru"
     assert run_setup("not [ toml")["data"] == "" and setup_text(run_setup("")) == ""
+
+
+def test_papers_show_names_what_each_linked_run_ran_and_never_a_cancelled_one_as_testing_its_gap(library):
+    g = _gap(library)
+    with library.transaction() as conn:
+        pid = conn.execute("INSERT INTO papers (title, norm_title, added_at) VALUES ('A', 'a', '2026')").lastrowid
+    for run_id, status, when in (("r-done", "done", "2026-05-02T10:00:00+00:00"),
+                                 ("r-cancel", "cancelled", "2026-05-01T10:00:00+00:00")):
+        library.insert_run(run_id=run_id, name="g", spec_path=None, spec=_spec(gap_id=g.id), folder=f"runs/{run_id}",
+                           status="running", gap_id=g.id, created_at=when, papers=[pid])
+        library.finish_run(run_id, status=status, metrics={"accuracy": 0.62} if status == "done" else {},
+                           message=None, finished_at=when)
+    lines = _invoke(library, "papers", "show", str(pid)).output.splitlines()
+    at = lines.index("experiment runs linked to this paper (gapscope runs show ID):")
+    assert lines[at + 1:at + 3] == [f"  r-done [done] iris, mlp, accuracy 0.6200, testing gap #{g.id}",
+                                    f"  r-cancel [cancelled] iris, mlp, for gap #{g.id} (cancelled, no result)"]

@@ -67,6 +67,16 @@ def headline(metrics: dict[str, Any]) -> str:
     return ""
 
 
+def gap_link_words(row: dict[str, Any]) -> str:
+    """", testing gap #3" for a finished run, ", for gap #3 (cancelled, no result)" for one that did not
+    finish (it tested nothing), "" for a run linked to no gap."""
+    if row.get("gap_id") is None:
+        return ""
+    if row.get("status") == FINISHED:
+        return f", testing gap #{int(row['gap_id'])}"
+    return f", for gap #{int(row['gap_id'])} ({UNFINISHED_WORDS.get(str(row.get('status')), 'no result')})"
+
+
 def _problem_name(gap: dict[str, Any]) -> str:
     details = gap.get("details") or {}
     return str(details.get("problem_concept") or (gap.get("problem") or {}).get("label") or "").strip()
