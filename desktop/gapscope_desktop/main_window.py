@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         self.maps_view.showPapers.connect(self.show_papers)
         self.maps_view.inputsChanged.connect(self.gaps_view.library_modified)
         self.gaps_view.inputsRebuilt.connect(self.maps_view.library_modified)
-        # a run recorded by its runner process tests a gap: the gap's "Tested by runs" shows it next
+        # a run recorded by its runner process tests a gap: the gap's runs line shows it next
         self.experiments_view.runFinished.connect(lambda *_a: self.gaps_view.library_modified())
         self.gaps_view.showPapers.connect(self.show_papers)
         self.gaps_view.openPaper.connect(self.open_paper)

@@ -22,7 +22,7 @@ def found_twice(lib):
     first = [concept_gap("LoRA", "KV cache", "Apply LoRA to KV cache."),
              concept_gap("RAG", "hallucination", "Apply RAG to hallucination.")]
     save_gaps(lib, first)
-    lib.insert_run(run_id="r1", name="mlp", spec_path=None, spec="", folder="runs/r1", status="succeeded",
+    lib.insert_run(run_id="r1", name="mlp", spec_path=None, spec="", folder="runs/r1", status="done",
                    gap_id=first[0].id, created_at="2026-05-01T10:00:00+00:00", papers=[])
     again = [concept_gap("LoRA ", "kv  cache", "Apply LoRA to KV cache (found again)."),
              concept_gap("GRPO", "reward hacking", "Apply GRPO to reward hacking.")]
@@ -67,11 +67,11 @@ def test_gaps_show_names_the_runs_that_tested_the_gap_through_either_id(library)
     lib = ["--library", str(library.path)]
     out = CliRunner().invoke(main, [*lib, "gaps", "show", str(again[0].id)])
     assert out.exit_code == 0, out.output
-    assert any(line.startswith("    tested by runs: r1 ") for line in out.output.splitlines())
+    assert "    runs (gapscope runs show ID):\n      r1" in out.output
     shown = json.loads(CliRunner().invoke(main, [*lib, "gaps", "show", str(again[0].id), "--json"]).stdout)
     assert shown["runs"] == ["r1"]
     other = CliRunner().invoke(main, [*lib, "gaps", "show", str(again[1].id)])
-    assert "tested by runs" not in other.output
+    assert "runs (gapscope runs show ID)" not in other.output
     assert json.loads(CliRunner().invoke(main, [*lib, "gaps", "show", str(again[1].id), "--json"]).stdout)["runs"] == []
 
 

@@ -39,7 +39,7 @@ def test_launch_watch_and_cancel_a_run(window, qtbot):
     # the History tab speaks in words: headers a person reads, no raw column names or JSON
     head = view.history.headerItem()
     headers = [head.text(i) for i in range(view.history.columnCount())]
-    assert headers == ["Run", "Name", "Status", "Gap", "Started", "Finished", "Result"]
+    assert headers == ["Run", "Name", "Status", "Gap", "Started", "Finished", "Data, model", "Result"]
     # the listing made when the run ended says how it ended
     qtbot.waitUntil(lambda: view.history.topLevelItem(0).text(2) == "Cancelled", timeout=20000)
     item = view.history.topLevelItem(0)
@@ -51,9 +51,11 @@ def test_history_result_in_words():
     from gapscope_desktop.views.experiments_view import HISTORY_COLUMNS, _field_label
 
     run = {"id": "r1", "name": "mlp", "status": "succeeded", "gap_id": 3, "created_at": "2026-05-01T14:03:22+00:00",
-           "finished_at": None, "metrics": {"accuracy": 0.91234, "macro_f1": 0.8}}
+           "finished_at": None, "metrics": {"accuracy": 0.91234, "macro_f1": 0.8},
+           "setup": {"data": "iris", "model": "mlp"}}
     cells = [fmt(run) for _l, fmt in HISTORY_COLUMNS]
-    assert cells == ["r1", "mlp", "Succeeded", "#3", "2026-05-01 14:03", "", "accuracy 0.9123 · macro f1 0.8"]
+    assert cells == ["r1", "mlp", "Succeeded", "#3", "2026-05-01 14:03", "", "iris, mlp",
+                     "accuracy 0.9123 · macro f1 0.8"]
     assert _field_label("metrics.val_accuracy") == "val accuracy" and _field_label("gap_id") == "Gap"
 
 
@@ -75,6 +77,9 @@ def test_history_lists_a_killed_run_as_interrupted_and_resumable(tmp_path):
         def list_runs(self, gap_id=None, paper_id=None):
             return [{"id": "r1", "status": "running", "folder": str(tmp_path / "r1")},
                     {"id": "r2", "status": "done", "folder": str(tmp_path / "r2")}]
+
+        def run_spec_text(self, run_id):
+            return ""
 
     runs = read_runs(Lib())
     assert [r["status"] for r in runs] == ["interrupted", "done"]

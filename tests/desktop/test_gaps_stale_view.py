@@ -122,7 +122,7 @@ def test_a_run_link_opens_the_same_gap_found_again_or_says_it_is_gone(qtbot, lib
         note = f"Gap #{first[0].id} was found again as gap #{again[0].id}"
         qtbot.waitUntil(lambda: note in view.link_label.text(), timeout=10000)
         qtbot.waitUntil(lambda: (view.current_gap() or {}).get("id") == again[0].id, timeout=10000)
-        assert "Tested by runs: r1" in view.detail.toPlainText()
+        assert "Runs: (Experiments › History)\nr1" in view.detail.toPlainText()
 
         w._open_gap(first[1].id)                         # gone: nothing selected, and why
         qtbot.waitUntil(lambda: "no longer in the list" in view.link_label.text(), timeout=10000)
@@ -142,7 +142,7 @@ def test_a_finished_run_shows_in_its_gaps_details_without_a_refresh(qtbot, lib_p
         w.tabs.setCurrentIndex(3)
         qtbot.waitUntil(lambda: view.table.topLevelItemCount() == 1, timeout=10000)
         view.table.setCurrentItem(view.table.topLevelItem(0))
-        assert "Tested by runs" not in view.detail.toPlainText()
+        assert "Runs:" not in view.detail.toPlainText()
         w.tabs.setCurrentIndex(4)
 
         def record_run(other):                    # what the runner process writes when the run ends
@@ -155,6 +155,7 @@ def test_a_finished_run_shows_in_its_gaps_details_without_a_refresh(qtbot, lib_p
         w.experiments_view.runFinished.emit(0, "done")
         w.tabs.setCurrentIndex(3)
         qtbot.waitUntil(lambda: view.current_gap() is not None
-                        and "Tested by runs: r-gap" in view.detail.toPlainText(), timeout=10000)
+                        and "Runs: (Experiments › History)\nr-gap: accuracy 0.9000" in view.detail.toPlainText(),
+                        timeout=10000)
     finally:
         w.close()

@@ -163,6 +163,16 @@ def _load_summary(ref, run, runs_dir):
     return folder, summary
 
 
+def _folder_setup(folder: Path) -> dict:
+    """What a run folder's run ran (run_links.run_setup of its spec.toml; empty when it has none)."""
+    from ..experiments.run_links import run_setup
+
+    try:
+        return run_setup((folder / "spec.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return run_setup("")
+
+
 def _settle_row(library_path: str, folder_status: dict) -> str:
     """A library row still 'running' whose folder says otherwise (the run was killed, or killed while it
     finished) takes the folder's status, so that it does not read 'running' forever."""
@@ -214,14 +224,17 @@ def runs_list(ref, gap_id, paper, runs_dir, as_json) -> None:
         for st in sorted(rd.glob("*/status.json"), reverse=True) if rd.is_dir() else []:
             s = summary_of(RunFolder(st.parent).read_json("status.json"))
             rows.append({"id": s["run_id"], "status": s["status"], "metrics": s["metrics"], "folder": s["folder"],
-                         "gap_id": None, "papers": []})
+                         "gap_id": None, "papers": [], "setup": _folder_setup(st.parent)})
     if as_json:
         emit_json(rows)
         return
+    from ..experiments.run_links import setup_text
+
     for r in rows:
         m = ", ".join(f"{k} {v:.4f}" for k, v in r["metrics"].items())
         link = f" gap #{r['gap_id']}" if r.get("gap_id") is not None else ""
-        click.echo(f"{r['id']:<44} {r['status']:<10} {m}{link}")
+        what = setup_text(r.get("setup") or {})     # what was run: data set, model
+        click.echo(f"{r['id']:<44} {r['status']:<10} {what + '  ' if what else ''}{m}{link}")
     if not rows:
         click.echo("no runs", err=True)
 
@@ -237,21 +250,43 @@ def runs_show(ref, run, runs_dir, as_json) -> None:
     folder, s = _load_summary(ref, run, runs_dir)
     status = folder.read_json("status.json")
     s.update(gap_id=status.get("gap_id"), papers=status.get("papers"), dataset=status.get("dataset"),
-             started_at=status.get("started_at"), finished_at=status.get("finished_at"))
+             started_at=status.get("started_at"), finished_at=status.get("finished_at"),
+             setup=_folder_setup(folder.path))
+    caveat = _gap_caveat(ref, s) if s["status"] == "done" else None
     if as_json:
-        emit_json(s)
+        emit_json(dict(s, gap_caveat=caveat))
         return
     click.secho(f"{s['run_id']}  [{s['status']}]", bold=True)
     click.echo(f"folder: {s['folder']}")
+    what = "; ".join(f"{k}: {s['setup'][k]}" for k in ("data", "model") if s["setup"].get(k))
+    if what:
+        click.echo(what)
     if s.get("message"):
         click.echo(s["message"])
     if s["gap_id"] is not None or s["papers"]:
         click.echo(f"gap: {s['gap_id']}  papers: {', '.join(map(str, s['papers'] or []))}")
+    if caveat:
+        click.echo(click.wrap_text(caveat, 100, initial_indent="  ! ", subsequent_indent="    "))
     for f in s["folds"]:
         click.echo(f"  seed {f['seed']} fold {f['fold']}: " + ", ".join(f"{k} {v:.4f}" for k, v in f["metrics"].items())
                    + f"  (best epoch {f['best_epoch']} of {f['epochs']})")
     for k, v in s["metrics"].items():
         click.echo(f"{k}: {v:.4f} ± {s['std'][k]:.4f}")
+
+
+def _gap_caveat(ref, s: dict):
+    """What the run's data say about its gap (run_links.data_caveat), None without a stored gap."""
+    if s.get("gap_id") is None or not ref.path.exists():
+        return None
+    from ..experiments.run_links import data_caveat
+    from ..gaps import get_gap
+    from ..store import LibraryError
+
+    try:
+        gap = get_gap(ref.open(), int(s["gap_id"])).to_dict()
+    except (LibraryError, ValueError, TypeError):
+        gap = None      # a gap no longer stored: the spec's own record still speaks
+    return data_caveat(s["setup"], gap)
 
 
 @runs.command("compare")

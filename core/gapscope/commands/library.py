@@ -300,17 +300,19 @@ def papers_show(ref, paper, as_json) -> None:
         click.echo(f"(`gapscope papers edit {p.id} --redo` makes the last undone edit again)")
     if data["runs"]:
         click.echo("experiment runs linked to this paper (gapscope runs show ID):")
+    from ..experiments.run_links import gap_link_words, setup_text
+
     for r in data["runs"]:
         scores = ", ".join(f"{k} {v:.4f}" for k, v in r["metrics"].items() if isinstance(v, (int, float)))
-        click.echo(f"  {r['id']} [{r['status']}]" + (f" {scores}" if scores else "")
-                   + (f", testing gap #{r['gap_id']}" if r["gap_id"] is not None else ""))
+        what = ", ".join(x for x in (setup_text(r["setup"]), scores) if x)
+        click.echo(f"  {r['id']} [{r['status']}]" + (f" {what}" if what else "") + gap_link_words(r))
 
 
 def _paper_runs(lib, paper_id: int) -> list[dict]:
     """The experiment runs linked to a paper (it is evidence of the gap they test), newest first."""
     from ..experiments.runner import runs_as_shown
 
-    keep = ("id", "name", "status", "gap_id", "metrics", "created_at", "finished_at")
+    keep = ("id", "name", "status", "gap_id", "metrics", "created_at", "finished_at", "setup")
     return [{k: r[k] for k in keep} for r in runs_as_shown(lib, paper_id=paper_id)]
 
 

@@ -495,27 +495,55 @@ def gaps_show(ref, gap_id, as_json) -> None:
         g = get_gap(lib, gap_id)
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
-    from ..gaps.identity import runs_of_gap, superseded_note
+    from ..gaps.identity import superseded_note
 
-    runs = runs_of_gap(lib, g.id)   # a run of an earlier copy of this gap included
+    links = _run_links(lib, g)
     earlier = superseded_note(lib, g.id)      # a gap of an earlier find is never presented as current
     if as_json:
         from ..gaps.stale import stale_reasons
 
-        # closest_work: the abstracts nearest the pair (gaps/closest.py), [] when the check ran on no vectors
+        # closest_work: the abstracts nearest the pair (gaps/closest.py), [] when the check ran on no vectors;
+        # runs: the finished runs only (a cancelled one tested nothing); run_links: every linked run, what it ran
         emit_json({**g.to_dict(), "closest_work": (g.details or {}).get("closest_work") or [],
-                   "stale": stale_reasons(lib, g), "runs": runs, "superseded": earlier})
+                   "stale": stale_reasons(lib, g), "runs": [x["id"] for x in links if x["finished"]],
+                   "run_links": links, "superseded": earlier})
         return
     if earlier:
         click.echo(f"NOTE: {earlier} (its rank and evidence are that find's)")
     _print_gap(g, lib, full=True, also=_other_names(lib).get(g.id, []))
-    if runs:
-        click.echo(f"    tested by runs: {', '.join(runs)}  (gapscope runs show ID)")
+    _echo_run_links(links)
     rest = {k: v for k, v in (g.details or {}).items() if k not in SHOWN_DETAILS and v not in (None, {}, [], "")}
     if rest:
         click.echo("    details:")
         for line in detail_lines(rest, "      "):
             click.echo(line)
+
+
+def _run_links(lib, gap) -> list[dict]:
+    """The runs linked to ``gap`` (an earlier copy of it included), finished first, each with what it ran
+    and what that says about the gap (experiments/run_links.py)."""
+    from ..experiments.run_links import gap_run_links
+    from ..experiments.runner import runs_as_shown
+    from ..gaps.identity import runs_of_gap
+
+    shown = {r["id"]: r for r in runs_as_shown(lib)}
+    return gap_run_links(gap.to_dict(), [shown[i] for i in runs_of_gap(lib, gap.id) if i in shown])
+
+
+def _echo_run_links(links: list[dict]) -> None:
+    """`gaps show`'s runs: each finished one with its data set, model and result (and, under it, when its data
+    are not the problem's); the others counted apart, never as having tested the gap."""
+    from ..experiments.run_links import gap_runs_lines
+
+    lines = gap_runs_lines(links)
+    if not lines:
+        return
+    click.echo("    runs (gapscope runs show ID):")
+    for kind, text in lines:
+        if kind == "caveat":    # a long reason, wrapped under its run
+            click.echo(click.wrap_text(text, 100, initial_indent="        ! ", subsequent_indent="          "))
+        else:
+            click.echo(("      not finished: " if kind == "unfinished" else "      ") + text)
 
 
 # what _print_gap already shows of a gap's details (all of them are in `gaps show --json`)

@@ -128,6 +128,17 @@ def fitting_dataset(problem_text: str) -> tuple[Optional[str], str]:
                   "the method on unrelated data")
 
 
+PLACEHOLDER = "placeholder"   # drafted_dataset when no data set fits the problem
+
+
+def drafted_dataset(gap: dict[str, Any]) -> tuple[str, str]:
+    """(the data set a draft for ``gap`` proposes, or PLACEHOLDER; why): what the drafted spec records in
+    [source], and what a run of a spec without that record (drafted before it, or written by hand) is
+    compared with."""
+    dataset, why = fitting_dataset(_words(gap.get("problem")))
+    return dataset or PLACEHOLDER, why
+
+
 def _metrics_named(text: str) -> list[str]:
     """The metric names a text uses, as METRICS spells them ("mAP" only in capitals: "map" is a word)."""
     low = text.lower()
@@ -378,6 +389,7 @@ def _header_lines(gap: dict[str, Any], b: _Baseline, statement: str, ev: _Eviden
     gap_id = gap.get("id")
     papers = [int(p) for p in (gap.get("evidence") or [])][:100]
     name = run_name(gap)
+    drafted, why = drafted_dataset(gap)
     L: list[str] = [
         f"# Experiment spec drafted by GapScope from gap #{gap_id} ({gap.get('type', 'gap')}).",
         "# Edit freely and keep it in git; run it with:  gapscope run THIS_FILE",
@@ -396,7 +408,9 @@ def _header_lines(gap: dict[str, Any], b: _Baseline, statement: str, ev: _Eviden
           "# the gap and its evidence papers: the run is recorded in the library and linked to both",
           f"gap_id = {_v(gap_id) if gap_id is not None else '0  # set the gap id'}",
           f"papers = {_v(papers)}",
-          f"note = {_v(clip_words(statement, 300))}", ""]
+          f"note = {_v(clip_words(statement, 300))}",
+          "# what this draft proposed for the data, and why: the run's link to the gap says so when it ran on other data",
+          f"drafted_dataset = {_v(drafted)}", f"drafted_dataset_reason = {_v(why)}", ""]
     return L
 
 

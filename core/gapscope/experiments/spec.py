@@ -40,7 +40,10 @@ DEFAULTS: dict[str, Any] = {
     "name": None,
     "description": "",
     "task": "auto",  # classification | regression | auto (from the dataset)
-    "source": {"gap_id": None, "papers": [], "note": ""},
+    # drafted_dataset / drafted_dataset_reason: what a drafted spec proposed for the data ("placeholder" when
+    # nothing fitted) and why, kept apart from [data] so that the run's link to its gap can say when the data
+    # it ran on are not those (experiments/run_links.py)
+    "source": {"gap_id": None, "papers": [], "note": "", "drafted_dataset": "", "drafted_dataset_reason": ""},
     "data": {
         "dataset": None,
         "standardize": True,   # z-score features, fitted on the training part of each fold only
@@ -310,6 +313,9 @@ def _check_source(d: dict[str, Any], where: str) -> None:
     if src["gap_id"] is not None:
         _number(where, "source.gap_id", src["gap_id"], integer=True, lo=0)
     _int_list(where, "source.papers", src["papers"], lo=0, nonempty=False)
+    for key in ("drafted_dataset", "drafted_dataset_reason"):
+        if not isinstance(src[key], str):
+            raise _err(where, f"source.{key}", f"must be a string, got {src[key]!r}")
 
 
 def _check_data(d: dict[str, Any], where: str) -> None:

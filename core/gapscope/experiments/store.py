@@ -60,13 +60,23 @@ def update_run(library_path: str, status: dict[str, Any], metrics: dict[str, flo
         lib.close()
 
 
+def _with_setup(lib, row: Optional[dict[str, Any]]) -> Optional[dict[str, Any]]:
+    """The row with "setup": the data set, model and metric its spec names (run_links.run_setup)."""
+    if row is None:
+        return None
+    from .run_links import run_setup
+
+    return dict(row, setup=run_setup(lib.run_spec_text(row["id"])))
+
+
 def list_runs(lib, gap_id: Optional[int] = None, paper_id: Optional[int] = None) -> list[dict[str, Any]]:
-    """Runs newest first, optionally only those of a gap or linked to a paper (the link back)."""
-    return lib.list_runs(gap_id=gap_id, paper_id=paper_id)
+    """Runs newest first, optionally only those of a gap or linked to a paper (the link back), each with its
+    "setup" (what it ran: data set, model, metric)."""
+    return [_with_setup(lib, r) for r in lib.list_runs(gap_id=gap_id, paper_id=paper_id)]
 
 
 def get_run(lib, run_id: str) -> Optional[dict[str, Any]]:
-    return lib.get_run(run_id)
+    return _with_setup(lib, lib.get_run(run_id))
 
 
 def get_run_row(library_path: str, run_id: str) -> Optional[dict[str, Any]]:

@@ -107,6 +107,11 @@ class ExperimentsMixin:
         r = self._conn.execute(f"SELECT {', '.join(_COLS)} FROM runs WHERE id = ?", (run_id,)).fetchone()
         return self._run_dict(r) if r else None
 
+    def run_spec_text(self, run_id: str) -> str:
+        """The spec a run was started with (TOML, as validated), "" for none."""
+        r = self._conn.execute("SELECT spec FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return (r[0] or "") if r else ""
+
     def count_tags_with(self, at_least: int) -> int:
         """How many tags have at least ``at_least`` papers."""
         return self._conn.execute("SELECT count(*) FROM (SELECT t.id FROM tags t JOIN paper_tags pt ON pt.tag_id = t.id"

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QLabel, Q
                                QPushButton, QSplitter, QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
+from gapscope.experiments.run_links import setup_text
 from gapscope.textfmt import clip_words
 
 from .. import hints, spec_drafts, theme
@@ -108,6 +109,7 @@ HISTORY_COLUMNS: list[tuple[str, Any]] = [
     ("Gap", lambda r: f"#{r['gap_id']}" if r.get("gap_id") is not None else "—"),
     ("Started", lambda r: _when(r.get("created_at") or r.get("started_at"))),
     ("Finished", lambda r: _when(r.get("finished_at"))),
+    ("Data, model", lambda r: setup_text(r.get("setup") or {})),    # what the result was measured on
     ("Result", lambda r: _metrics_text(r.get("metrics"))),
 ]
 

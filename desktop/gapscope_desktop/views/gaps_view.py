@@ -104,28 +104,57 @@ def tried_html(heading: str, n: int, noun: str, papers: list[tuple[str, str]], d
 
 
 def load_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
-    """The latest gaps as dicts, each with "stale" (why it may no longer hold, [] when current), "runs"
-    (the experiment runs that tested it, in this list or as the same gap of an earlier one) and, for a thin,
-    growing region, "map_topic" (the topic map's label of its cluster: the filter finds it under both)."""
+    """The latest gaps as dicts, each with "stale" (why it may no longer hold, [] when current), "run_links"
+    (the experiment runs linked to it, in this list or as the same gap of an earlier one, finished first, with
+    what each ran: gapscope.experiments.run_links), "runs" (the ids of the finished ones: a cancelled run
+    tested nothing) and, for a thin, growing region, "map_topic" (the topic map's label of its cluster: the
+    filter finds it under both)."""
+    from gapscope.experiments.run_links import gap_run_links
+    from gapscope.experiments.runner import runs_as_shown
     from gapscope.gaps import list_gaps
     from gapscope.gaps.identity import runs_of_gaps
     from gapscope.gaps.stale import stale_reasons
 
     gaps = list_gaps(lib)
     runs = runs_of_gaps(lib, gaps)
+    shown = {r["id"]: r for r in runs_as_shown(lib)} if runs else {}
     topic_of = paper_topics(lib) if any(not (g.details or {}).get("topic") for g in gaps) else {}
     on_map = region_map_labels(lib, gaps)
     out = []
     for g in gaps:
         d = g.to_dict() if hasattr(g, "to_dict") else dict(g)
         d["stale"] = stale_reasons(lib, g) if hasattr(g, "details") else []
-        d["runs"] = runs.get(g.id, [])
+        d["run_links"] = gap_run_links(d, [shown[i] for i in runs.get(g.id, []) if i in shown])
+        d["runs"] = [x["id"] for x in d["run_links"] if x["finished"]]
         if g.id in on_map:
             d["map_topic"] = on_map[g.id]
         if not (g.details or {}).get("topic"):
             d["evidence_topics"] = evidence_topics(g.evidence, topic_of)
         out.append(d)
     return out
+
+
+def run_links_html(links: list[dict], faint: str, caution: str) -> str:
+    """A gap's runs as `gapscope gaps show` lists them (run_links.gap_runs_lines): each finished one with its
+    data set, model and result, under it in the caution colour when its data are not the problem's; those
+    that did not finish counted apart. "" for a gap no run is linked to."""
+    from gapscope.experiments.run_links import gap_runs_lines
+
+    lines = gap_runs_lines(links)
+    if not lines:
+        return ""
+    items, rest = [], []
+    for kind, text in lines:
+        if kind == "run":
+            items.append(html.escape(text))
+        elif kind == "caveat" and items:
+            items[-1] += f'<br><span style="color:{caution};">{html.escape(text)}</span>'
+        elif kind == "unfinished":
+            rest.append(f"<p><b>Not finished:</b> {html.escape(text)}</p>")
+        else:
+            rest.append(f"<p>{html.escape(text)}</p>")
+    return (f'<p><b>Runs:</b> <span style="color:{faint}">(Experiments › History)</span></p>'
+            + ("<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>" if items else "") + "".join(rest))
 
 
 def resolve_link(lib, gap_id: int, *, progress=None, cancel=None) -> dict:
@@ -757,9 +786,7 @@ class GapsView(CoreView):
         elif details.get("quote_note") and g.get("type") != "unaddressed_shortcoming":  # that one's statement says it
             extra += (f"<p><b>Shortcomings stated:</b> <span style='color:{faint}'>"
                       f"{html.escape(details['quote_note'])}</span></p>")
-        if g.get("runs"):
-            extra += (f'<p><b>Tested by runs:</b> {html.escape(", ".join(g["runs"]))} '
-                      f'<span style="color:{faint}">(Experiments › History)</span></p>')
+        extra += run_links_html(g.get("run_links") or [], faint, caution)
         stale = g.get("stale") or []
         # first, above the statement: read at the end of a short pane it came after the gap it qualifies
         warn = (f'<p style="color:{caution};"><b>Stale:</b> {html.escape(stale_note(stale))}</p>' if stale else "")

@@ -337,12 +337,14 @@ def runs_html(runs: list[dict]) -> str:
     """The runs linked to the paper, one a line: id, status, scores, the gap it tested."""
     if not runs:
         return ""
+    from gapscope.experiments.run_links import gap_link_words, setup_text
+
     rows = []
     for r in runs:
         scores = " · ".join(f"{k.replace('_', ' ')} {v:.4g}" for k, v in (r.get("metrics") or {}).items()
                             if isinstance(v, (int, float)))
-        gap = f", testing gap #{int(r['gap_id'])}" if r.get("gap_id") is not None else ""
+        what = ", ".join(x for x in (setup_text(r.get("setup") or {}), scores) if x)
         rows.append(f"{html.escape(str(r['id']))} — {html.escape(str(r.get('status') or '').capitalize())}"
-                    + (f", {html.escape(scores)}" if scores else "") + gap)
+                    + (f", {html.escape(what)}" if what else "") + html.escape(gap_link_words(r)))
     return (f'<p><b>Experiment runs</b> <span style="color:{theme.colour("tertiary")};">(linked to this paper as '
             'evidence of their gap; Experiments &gt; History)</span><br>' + "<br>".join(rows) + "</p>")
