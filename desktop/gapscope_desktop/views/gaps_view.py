@@ -330,7 +330,7 @@ class GapsView(CoreView):
         self.detail.document().setDocumentMargin(10)
         # a narrower pane wraps the statement into more lines: the pane then grows to show them all
         self._detail_width = 0
-        self.detail.viewport().installEventFilter(self)
+        self.detail.installEventFilter(self)
         self.evidence = QListWidget()
         self.evidence.setObjectName("gapEvidence")
         self.evidence.setAlternatingRowColors(True)
@@ -419,8 +419,9 @@ class GapsView(CoreView):
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Resize and obj is self.table.viewport():
             self._fit_columns()
-        elif event.type() == QEvent.Resize and obj is self.detail.viewport() and obj.width() != self._detail_width:
-            # on a change of width only: a height the user gives the pane by the split stands
+        elif event.type() == QEvent.Resize and obj is self.detail and obj.width() != self._detail_width:
+            # on a change of the pane's width only (the window's, or the split beside the list): a height the
+            # user gives it by the split stands, even where its scroll bar comes or goes
             self._detail_width = obj.width()
             # after the browser has wrapped its text anew at this width (its own resize comes after this filter)
             QTimer.singleShot(0, self, self._room_for_statement)
