@@ -47,7 +47,9 @@ def _gaps(ids: list[int], papers) -> list[Gap]:
                  "closest_check": {"established": False, "done": 1, "min_done": 5, "sources": ["library"]},
                  "plausibility": {"plausibility": 0.93, "floor": 0.75, "problem_closer_than": 0.99,
                                   "method_closer_than": 0.93, "shared_neighbours": ["multi-view"]},
-                 "method_search": '{title abstract} : ("point cloud")',      # a command in "Behind the score"
+                 # the searches behind each end's count: said in words in "Behind the score", never as a command
+                 "method_search": '{title abstract} : ("point cloud" OR "point clouds" OR "point sets")',
+                 "problem_search": '{title abstract} : ("RGB")',
                  "raw_score": 0.1009, "rank_in_type": 1, "of_type": 1, "score_scale": "standing_in_type",
                  "ranker": {"train_pairs": 666542, "train_positive": 1093, "train_before": "2026-04-03",
                             "model": "lr", "train_window": "2026-04-03 .. 2026-07-02"}})
@@ -219,6 +221,22 @@ def _gap_text(text: str, rank: int) -> str:
     """One gap of a report's text: from its heading to the next gap's."""
     start = text.index(f"{rank}. ", text.index("A score is a ranking"))   # after the introduction, not a contents line
     return text[start:text.index(f"{rank + 1}. ", start + 3)]
+
+
+def test_behind_the_score_says_what_each_count_stands_for_not_a_command(reports):
+    """A report is read by researchers and supervisors, not a shell: "Behind the score" quoted
+    `gapscope search --limit 147 '{title abstract} : ("contrastive learning")'` for each end of a concept gap.
+    It says what a count stands for instead: the words counted, where the papers are listed, and which
+    names count only where written with their capitals."""
+    _lib, _papers, _out, texts = reports
+    for fmt, text in texts.items():
+        gap = _gap_text(text, 1)
+        for command in ("gapscope search", "{title abstract}", "--limit", " OR "):
+            assert command not in gap, (fmt, command, gap)
+        assert ("names the concept, or that the concept extractor named it in; “point cloud” is counted as "
+                "“point cloud”, “point clouds” or “point sets”.") in gap, (fmt, gap)
+        assert "A few of them are listed under “Method side” and “Problem side”." in gap, (fmt, gap)
+        assert "a name with capitals (“RGB”) counts only the papers that write it so." in gap, (fmt, gap)
 
 
 def test_every_place_that_explains_the_score_says_it_is_a_ranking(reports):

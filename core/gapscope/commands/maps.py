@@ -7,6 +7,7 @@ from typing import Sequence
 import click
 
 from ..vocabulary import GAP_ROLE_NAMES, MAP_FACETS
+from .map_months import cluster_json, map_months, months_json, months_note, months_text
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NEEDS_STEP, EXIT_NOT_FOUND, ISO_DATE, emit_json, fail,
                      pass_library, progress_bar)
 from ..textfmt import plural
@@ -165,10 +166,11 @@ def map_show(ref, facet, cluster, as_json) -> None:
     except (LibraryError, KeyError) as exc:
         fail(f"{exc}" if not isinstance(exc, KeyError) else f"no cluster {cluster} in the {facet} map", EXIT_NOT_FOUND)
     stale = stale_reasons(lib, m)
+    months = map_months(lib, m)         # the partial months at either end, read as the report reads them
     if cluster is not None:
         members = sorted(m.members(cluster), key=lambda p: -m.sims.get(p, 0.0))
         if as_json:
-            emit_json({**c.to_dict(), "papers": members, "stale": stale})
+            emit_json({**cluster_json(c, months), "papers": members, "stale": stale, **months_json(months)})
             return
         _echo_stale(facet, stale)
         click.echo(f"{facet} cluster {c.id}: {c.label}  ({c.size} papers, stability {stability_text(c.stability)})")
@@ -177,23 +179,23 @@ def map_show(ref, facet, cluster, as_json) -> None:
         click.echo(f"keywords: {', '.join(c.keywords)}")
         click.echo(f"representative: {c.representative}"
                    + (f"  ({c.representative_where})" if c.representative_where else ""))
-        click.echo(f"by month: {months_text(c.sizes_by_month)}")
+        click.echo(f"by month: {months_text(c.sizes_by_month, months)}")
+        if any(p.step in c.sizes_by_month for p in months.partial):     # only where it has papers in one
+            click.echo(f"  {months_note(months)}")
         for p in lib.get_papers(members[:20]):
             click.echo(f"  {p.id:>7}  {p.arxiv_id or '':<12} {p.title[:90]}")
         return
     if as_json:
-        emit_json({**m.summary(), "stale": stale, "clusters": [c.to_dict() for c in m.clusters]})
+        emit_json({**m.summary(), "stale": stale, "clusters": [cluster_json(c, months) for c in m.clusters],
+                   **months_json(months)})
         return
     click.echo(f"{facet} map {m.id} ({m.created_at}): {len(m.assignments)} papers, k={m.k}, seed {m.params.get('seed')},"
                f" model {m.params.get('model')}, {LABEL_KIND_WORDS[m.label_kind]}")
     _echo_stale(facet, stale)
+    if months.partial:
+        click.echo(f"partial months: {months_note(months)}")
     for c in sorted(m.clusters, key=lambda c: -c.size):
         click.echo(f"  {c.id:>3}  {c.size:>6}  stab {stability_text(c.stability)}  {c.label:<45} {c.representative[:70]}")
-
-
-def months_text(sizes: dict[str, int]) -> str:
-    """A cluster's papers per month as a reader takes them in: "2025-03: 38, 2025-04: 12" (months in order)."""
-    return ", ".join(f"{month}: {n:,}" for month, n in sorted(sizes.items())) or "no dated papers"
 
 
 def _echo_stale(facet: str, stale: list[str]) -> None:

@@ -43,12 +43,18 @@ def search_command(query: str, count) -> str:
     return "gapscope search " + (f"--limit {n} " if n > 20 else "") + f"'{query}'"
 
 
+def search_phrases(query: Optional[str]) -> list[str]:
+    """The phrases a concept's search (``search_query``) counts, as written there: what a report says a
+    count stands for in place of the command."""
+    return re.findall(r'"([^"]+)"', query or "")
+
+
 def written_in_capitals(query: Optional[str]) -> list[str]:
     """The names of a concept's search (``search_query``) that count only where a paper writes them with
     their capitals (store.mentions.written_names): the search lists more papers for them."""
     from ..store.mentions import written_names
 
-    runs = [tuple(r.split()) for r in re.findall(r'"([^"]+)"', query or "")]
+    runs = [tuple(r.split()) for r in search_phrases(query)]
     return list(dict.fromkeys(written_names(runs).values()))
 
 

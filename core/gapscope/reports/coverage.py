@@ -4,14 +4,15 @@ A library rarely starts on the 1st of a month or ends on its last day: the 10,65
 2025-03-18 to 2026-07-01, so its last month holds one day of papers and every line of the chart fell to
 about 0 there, which a reader took for a collapse of the field. A month (or year) at either end that the
 papers cover only in part is therefore scaled up to a whole one from the days it covers, and marked; one
-covering under half its days says too little to scale and is left out. The chart's caption says which."""
+covering under half its days says too little to scale and is left out. The chart's caption says which, and
+`gapscope map show` reads a cluster's months by the same rule (month_steps, whole_counts)."""
 
 from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 # an end step covered on fewer than this share of its days is left out rather than scaled up
 MIN_SHARE_TO_SCALE = 0.5
@@ -105,12 +106,29 @@ def covered_steps(steps: Sequence[str], first: Optional[str], last: Optional[str
     return out
 
 
-def partial_note(s: Steps, unit: str) -> str:
-    """The caption's words on the partial ends: which is scaled up, which is left out, and why."""
+def month_steps(months: Iterable[str], dates: Iterable[tuple[Optional[str], Optional[int]]]) -> Steps:
+    """The months a map's clusters count (``months``, any order) judged by the days its papers (dated
+    ``(published, year)``) cover of the first and the last: what a trend reads, by covered_steps' rule."""
+    return covered_steps(sorted(set(months)), *date_span(dates))
+
+
+def whole_counts(sizes: Mapping[str, int], s: Steps) -> dict[str, float]:
+    """Each step's count as a trend reads it: a partial end scaled up to a whole step, one left out absent."""
+    return {step: sizes[step] * s.scale.get(step, 1.0) for step in s.steps if step in sizes}
+
+
+def left_out(s: Steps) -> list[str]:
+    """The partial ends that cover too little of their step to be scaled up (not read as a step)."""
+    return [p.step for p in s.partial if not p.scaled]
+
+
+def partial_note(s: Steps, unit: str, marked: str = "drawn hollow") -> str:
+    """The caption's words on the partial ends: which is scaled up (and how it is ``marked``), which is left
+    out, and why."""
     said = []
     for p in s.partial:
         when = (f"the papers start on {p.first}" if p.end == "first" else f"the papers end on {p.last}")
-        what = "scaled up to a whole " + unit + " and drawn hollow" if p.scaled else "left out"
+        what = f"scaled up to a whole {unit} and {marked}" if p.scaled else "left out"
         said.append(f"{p.step} is {what} ({when}: {p.covered} of its {p.days} days)")
     if not said:
         return ""

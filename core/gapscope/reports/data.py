@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import platform
 import shlex
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -560,7 +561,8 @@ def gather_gaps(lib: Library, limit: Optional[int] = 25) -> GapsSection:
                                 evidence=[refs[i] for i in ids if i in refs], details=details,
                                 headline=body_text(title, said) if title != said else said, title=title,
                                 why=why_lines(d["type"], float(d["score"]), details, method.get("label"),
-                                              problem.get("label"), statement=said),
+                                              problem.get("label"), statement=said,
+                                              listed=Counter(roles.get(i) for i in ids if i in refs)),
                                 standing=standing_line(d["type"], float(d["score"]), details),
                                 groups=evidence_groups(ids, roles, details, refs, PaperRef.meta,
                                                        _held(lib, details)),

@@ -141,25 +141,17 @@ def _combined(d: Mapping[str, Any]) -> str:
     return said + (f" ({'; '.join(notes)})" if notes else "") + (meaning_clause(n, more) if cb else "")
 
 
-def _concept_pair(d: Mapping[str, Any], m: str, p: str, said: str = "") -> list[str]:
-    """The counts behind a concept gap; ``said``: the statement shown above it, whose counts are not repeated."""
+def _concept_pair(d: Mapping[str, Any], m: str, p: str, said: str = "",
+                  listed: Optional[Mapping[str, int]] = None) -> list[str]:
+    """The counts behind a concept gap; ``said``: the statement shown above it, whose counts are not repeated;
+    ``listed``: {role: papers listed under it in the report}."""
     # never "none of them combines the two" under a statement that says "only 4 abstracts combine them"
     # the papers naming each end (title, abstract or the extractor's key phrases): what a search finds
     counts = (f"{int(d.get('method_papers') or 0):,}", f"{int(d.get('problem_papers') or 0):,}")
     out = [] if _says_numbers(said, *counts) else [
         f"In the library {_n(d.get('method_papers'), 'paper')} mention {m} and {_n(d.get('problem_papers'), 'paper')} "
         f"mention {p}; " + _combined(d) + "."]
-    from ..concepts.members import search_command, written_in_capitals
-
-    searches = [f"`{search_command(q, n)}` for {end}" for end, q, n in (
-        (m, d.get("method_search"), d.get("method_papers")), (p, d.get("problem_search"), d.get("problem_papers"))) if q]
-    if searches:
-        out.append("Each count is the papers whose title or abstract names the concept, or that the concept "
-                   "extractor named it in: " + ", ".join(searches) + " lists those of the text.")
-        names = [n for q in (d.get("method_search"), d.get("problem_search")) for n in written_in_capitals(q)]
-        if names:     # the search ignores case and reads stems: "CLIP" finds "video clips" too
-            out.append("The search ignores case: a name with capitals (" + ", ".join(f"\u201c{n}\u201d" for n in names)
-                       + ") counts only the papers that write it so.")
+    out += _what_counts(d, m, p, listed or {})
     out += related_concepts(d, m, p, said)
     pl = d.get("plausibility")
     if pl:
@@ -168,6 +160,43 @@ def _concept_pair(d: Mapping[str, Any], m: str, p: str, said: str = "") -> list[
                    + (f"; shared neighbouring concepts: {', '.join(pl['shared_neighbours'])}"
                       if pl.get("shared_neighbours") else "") + ".")
     return out
+
+
+def _what_counts(d: Mapping[str, Any], m: str, p: str, listed: Mapping[str, int]) -> list[str]:
+    """What each end's count stands for, in words a reader checks against the papers (a report is read, not
+    typed into a shell: no `gapscope search` command, which `gaps show` prints): the words counted where they
+    are more than the concept's name, where some of the papers are listed, and the names that count only
+    where written with their capitals."""
+    from ..concepts.members import search_phrases, written_in_capitals
+
+    queries = [(end, d.get(key)) for end, key in ((m, "method_search"), (p, "problem_search")) if d.get(key)]
+    if not queries:
+        return []
+    # an end counted by its name alone says nothing more; the first end "is counted as", the next "as"
+    wider = [(end, words) for end, words in ((end, search_phrases(q)) for end, q in queries)
+             if words and [_plain(w) for w in words] != [_plain(end.strip("“”"))]]
+    read_as = [f"{end} {'as' if i else 'is counted as'} {_either(words)}" for i, (end, words) in enumerate(wider)]
+    out = ["Each count is the papers whose title or abstract names the concept, or that the concept extractor "
+           "named it in" + "".join("; " + r for r in read_as) + "."]
+    headings = [f"“{GAP_ROLE_NAMES[r]}”" for r in ("method", "problem") if listed.get(r)]
+    if headings:
+        out.append("A few of them are listed under " + " and ".join(headings) + ".")
+    names = [n for _end, q in queries for n in written_in_capitals(q)]
+    if names:     # the counts ignore case and read stems: "CLIP" would find "video clips" too
+        out.append("Case is ignored, save that a name with capitals (" + ", ".join(f"“{n}”" for n in names)
+                   + ") counts only the papers that write it so.")
+    return out
+
+
+def _plain(phrase: str) -> str:
+    """A phrase as the search reads it: "Test-time scaling" is "test time scaling"."""
+    return " ".join(re.split(r"[-\s]+", phrase.lower()))
+
+
+def _either(words: Sequence[str]) -> str:
+    """“a”, “b” or “c”."""
+    quoted = [f"“{w}”" for w in words]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
 def _established_checks(d: Mapping[str, Any]) -> list[str]:
@@ -187,16 +216,17 @@ def _established_checks(d: Mapping[str, Any]) -> list[str]:
 
 
 def why_lines(kind: str, score: float, details: Mapping[str, Any], method: Optional[str],
-              problem: Optional[str], statement: Optional[str] = None) -> list[str]:
+              problem: Optional[str], statement: Optional[str] = None,
+              listed: Optional[Mapping[str, int]] = None) -> list[str]:
     """The sentences behind a gap's score: what orders it among its kind and the counts it rests on, in words;
     with the ``statement`` shown above it, none of the numbers that statement gives (its place among its
-    kind and its score are standing_line's)."""
+    kind and its score are standing_line's); ``listed``: {evidence role: papers the report lists under it}."""
     d = details or {}
     said = statement or ""
     m, p = f"“{method or 'the method'}”", f"“{problem or 'the problem'}”"
     out = [x for x in (ranked_by_text(kind, d, brief=True),) if x]
     if kind == "method_x_problem" and d.get("level") == "concept":
-        out += _concept_pair(d, m, p, said) + _established_checks(d)
+        out += _concept_pair(d, m, p, said, listed) + _established_checks(d)
         if d.get("quote_note"):          # why no shortcoming sentence is quoted (gaps/quotes.py)
             out.append(d["quote_note"][:1].upper() + d["quote_note"][1:] + ".")
     elif kind == "method_x_problem":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from typing import Mapping, Optional
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QListView, QListWidget,
                                QListWidgetItem, QPushButton, QSplitter, QStyle, QTextBrowser, QTreeWidget,
@@ -25,13 +25,14 @@ from gapscope.gaps.stale import in_app_words, stale_kinds, stale_summary
 from gapscope.gaps.topics import (ANY_TOPIC, evidence_topics, gap_topic, paper_topics, region_map_labels, topic_names,
                                   topic_words)
 from gapscope.gaps.topics import in_topic as topic_rule
-from gapscope.reports.explain import ranked_by_text, related_concepts
+from gapscope.reports.explain import headline, ranked_by_text, related_concepts
 from gapscope.textfmt import clip_words, latex_to_text
 from gapscope.vocabulary import GAP_ROLE_NAMES, GAP_ROLE_ORDER, SCORE_MEANING
 
 from .. import hints, theme
 from ..widgets.column_fit import ColumnFit
 from .core_view import CoreView
+from .heading_room import make_room_for_heading
 
 # what a score is (gaps/standing.py): the kinds' raw scores measure different things and are not compared
 SCORE_TIP = SCORE_MEANING + " Types are interleaved by it, not by their raw scores."
@@ -357,6 +358,9 @@ class GapsView(CoreView):
         self.detail = QTextBrowser()
         self.detail.setObjectName("gapDetail")
         self.detail.document().setDocumentMargin(10)
+        # a narrower pane wraps the statement into more lines: the pane then grows to show them all
+        self._detail_width = 0
+        self.detail.installEventFilter(self)
         self.evidence = QListWidget()
         self.evidence.setObjectName("gapEvidence")
         self.evidence.setAlternatingRowColors(True)
@@ -373,6 +377,10 @@ class GapsView(CoreView):
         self.quotes.setResizeMode(QListView.Adjust)
         self.quotes.setToolTip("Double-click a sentence from a PDF to open it in the Reader at its place")
         self.quotes.itemDoubleClicked.connect(self._open_quote)
+        # the lists may shrink to two rows each, so that a long statement above them can be read whole
+        # (heading_room.py); they scroll, the statement does not
+        for box in (self.evidence, self.quotes):
+            box.setMinimumHeight(box.fontMetrics().lineSpacing() * 2 + 2 * box.frameWidth())
         self.evidence_button = QPushButton("Show evidence in library")
         self.evidence_button.clicked.connect(self._show_evidence)
         self.draft_button = QPushButton("Draft experiment…")
@@ -441,7 +449,18 @@ class GapsView(CoreView):
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Resize and obj is self.table.viewport():
             self.column_fit.apply()
+        elif event.type() == QEvent.Resize and obj is self.detail and obj.width() != self._detail_width:
+            # on a change of the pane's width only (the window's, or the split beside the list): a height the
+            # user gives it by the split stands, even where its scroll bar comes or goes
+            self._detail_width = obj.width()
+            # after the browser has wrapped its text anew at this width (its own resize comes after this filter)
+            QTimer.singleShot(0, self, self._room_for_statement)
         return super().eventFilter(obj, event)
+
+    def _room_for_statement(self) -> None:
+        """The details pane as tall as the statement needs (the evidence lists give up room): read whole,
+        never scrolled to."""
+        make_room_for_heading(self.detail, self.detail_split)
 
     def _column_widths(self) -> dict[int, int]:
         """Type and Topic at the width their words need while the Statement keeps STATEMENT_SHARE of the table;
@@ -797,7 +816,10 @@ class GapsView(CoreView):
             f' &nbsp;·&nbsp; score {g.get("score", 0):.3f}'
             + (f' ({html.escape(within)})' if (within := standing_text(str(g.get("type")), details)) else "")
             + (f' &nbsp;·&nbsp; topic: {html.escape(topic_text(g))}' if topic_text(g) else "") + '</p>'
-            f'<h3>{html.escape(str(g.get("statement", "")))}</h3>'
+            # the statement in bold at the text's size (a 140-word one in a heading's size was taller than the
+            # pane at 1024x700); a shortcoming's "Stated as: …" quotes are under "Evidence sentences" below,
+            # not said twice (as the report: explain.headline)
+            f'<h3 style="font-size:medium;">{html.escape(headline(str(g.get("statement", "")), details))}</h3>'
             + side("Method concept" if concept else "Method", g.get("method"))
             # a thin, growing region is a topic-map cluster, not a problem a method is applied to
             + side("Problem concept" if concept else "Region" if g.get("type") == "thin_growing" else "Problem",
@@ -831,6 +853,7 @@ class GapsView(CoreView):
         # most gaps quote no sentence (only unaddressed shortcomings do): no empty box then
         for w in (self.quotes_label, self.quotes):
             w.setVisible(self.quotes.count() > 0)
+        self._room_for_statement()
 
     def _papers_by_id(self, ids: list[int]) -> dict:
         return {p.id: p for p in self.lib.get_papers(sorted(set(ids)))} if ids and self.lib is not None else {}
