@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (QLabel, QMainWindow, QMenu, QMessageBox, QSplitte
 from gapscope.textfmt import plural
 
 from . import paper_drafts, queries, recent, settings
-from .gui_thread_gc import freeze_heap, thaw_heap
 from .dialogs.collect_dialog import dropped_import_file
+from .gui_thread_gc import freeze_heap, thaw_heap
 from .library_paths import same_library
 from .tasks import TaskManager
 from .views.detail_pane import DetailPane
