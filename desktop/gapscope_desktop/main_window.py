@@ -16,6 +16,7 @@ from gapscope.textfmt import plural
 
 from . import paper_drafts, queries, recent, settings
 from .dialogs.collect_dialog import dropped_import_file
+from .gui_thread_gc import freeze_heap, thaw_heap
 from .library_paths import same_library
 from .tasks import TaskManager
 from .views.detail_pane import DetailPane
@@ -218,13 +219,12 @@ class MainWindow(QMainWindow):
             return
         self.warm_up_task = self.tasks.run("Warm up", warm_up, quiet=True, on_finished=self._freeze_heap)
 
-    @staticmethod
-    def _freeze_heap() -> None:
+    def _freeze_heap(self) -> None:
         """Move the objects alive after start-up (Qt wrappers, modules) out of the cyclic collector's
-        reach: a full collection over them holds the GIL for 100+ ms, stalling the GUI mid-task."""
-        import gc
-
-        gc.freeze()
+        reach: a full collection over them holds the GIL for 100+ ms, stalling the GUI mid-task. A window
+        closed meanwhile is not frozen again (its close thawed it to be freed)."""
+        if not self._closed:
+            freeze_heap()
 
     # --- actions ---------------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -1368,5 +1368,6 @@ class MainWindow(QMainWindow):
         if self.lib is not None:
             self.lib.close()
             self.lib = None
+        thaw_heap()          # what this window's start-up froze (the window too) can be collected once it is gone
         super().closeEvent(event)
 

@@ -77,14 +77,16 @@ def _close_at_teardown(w) -> None:
     w.close()
 
 
-def _open_window(qtbot, path):
-    """The main window on ``path``, shown, its papers listed and its start-up warm-up done."""
+def _open_window(qtbot, path, *, closed_by_qtbot=True):
+    """The main window on ``path``, shown, its papers listed and its start-up warm-up done. Without
+    ``closed_by_qtbot`` the test closes (and may delete) it itself."""
     from gapscope_desktop.app import create_app
     from gapscope_desktop.main_window import MainWindow
 
     create_app(["test"])
     w = MainWindow(path)
-    qtbot.addWidget(w, before_close_func=_approve_close)      # qtbot closes it before fixtures end
+    if closed_by_qtbot:
+        qtbot.addWidget(w, before_close_func=_approve_close)      # qtbot closes it before fixtures end
     w.resize(1280, 800)
     w.show()
     qtbot.waitUntil(lambda: w.library_view.model.rowCount() > 0, timeout=10000)

@@ -90,3 +90,21 @@ def test_collection_stays_off_at_quit_while_a_worker_still_runs(qtbot, monkeypat
         release.set()
         qtbot.waitUntil(lambda: task.done, timeout=30000)
         gc.enable()
+
+
+def test_a_freeze_after_a_window_closed_collects_first(qtbot):
+    """A closed window thaws the heap; the next window's start-up freeze must free its garbage first, or
+    the cycles would be frozen for good (frozen objects are never collected)."""
+    from gapscope_desktop import gui_thread_gc
+    from gapscope_desktop.app import create_app
+
+    create_app(["test"])
+    gc.collect()
+    _Cycle.collected_on.clear()
+    gui_thread_gc.thaw_heap()                      # as a closing window does
+    _Cycle()                                       # what that window left: garbage only a collection frees
+    gui_thread_gc.freeze_heap()                    # the next window's start-up
+    try:
+        assert _Cycle.collected_on == [threading.main_thread().name]
+    finally:
+        gui_thread_gc.thaw_heap()                  # nothing left frozen for the next test
