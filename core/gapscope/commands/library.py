@@ -236,6 +236,7 @@ def papers_search(ref, query, limit, as_json) -> None:
     word* for a prefix. "C++", "C#" and ".NET" find those words, not every "C" or "net"."""
     from ..store import LibraryError
     from ..store.search_query import parse_search
+    from .search import echo_missing_ids
 
     lib = ref.open()
     text = " ".join(query)
@@ -243,8 +244,10 @@ def papers_search(ref, query, limit, as_json) -> None:
         hits = lib.search(text, limit=limit)
     except LibraryError as exc:
         fail(str(exc))
-    for note in parse_search(text).notes:       # what was searched otherwise than typed
+    parsed = parse_search(text)
+    for note in parsed.notes:       # what was searched otherwise than typed
         click.echo(f"note: {note}", err=True)
+    echo_missing_ids(lib.named_papers(parsed)[2])
     found = {p.id: p for p in lib.get_papers([h[0] for h in hits])}
     rows = [dict(_paper_row(found[i]), score=round(-rank, 3)) for i, rank in hits]
     if as_json:

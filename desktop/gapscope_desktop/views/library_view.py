@@ -117,7 +117,7 @@ class LibraryView(QWidget):
         self._selecting = False             # select_paper is moving the selection (not the user)
         self.loading = False
 
-        self.search = QLineEdit(placeholderText="Search titles, abstracts, authors, your notes   "
+        self.search = QLineEdit(placeholderText="Search titles, abstracts, authors, your notes, arXiv ids, DOIs   "
                                                 "(\"exact phrase\", OR, -word, title: au:)")
         self.search.setClearButtonEnabled(True)
         self.search.setObjectName("searchBox")
