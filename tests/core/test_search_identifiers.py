@@ -62,13 +62,16 @@ def found(lib):
 
 @pytest.mark.parametrize("query", ["2506.00475", "2506.00475v2", "arXiv:2506.00475", "arxiv:2506.00475v1",
                                   "arXiv: 2506.00475", "https://arxiv.org/abs/2506.00475v2",
-                                  "arxiv.org/abs/2506.00475", "https://arxiv.org/pdf/2506.00475v2.pdf",
+                                  "arxiv.org/abs/2506.00475", "www.arxiv.org/abs/2506.00475",
+                                  "http://www.arxiv.org/abs/2506.00475v2",
+                                  "https://arxiv.org/pdf/2506.00475v2.pdf",
                                   " 2506.00475 ", "2506.00475."])
 def test_a_new_style_arxiv_id_as_pasted_finds_its_paper(found, query):
     assert found(query) == {"bag"}
 
 
 @pytest.mark.parametrize("query", ["10.1145/3292500.3330701", "https://doi.org/10.1145/3292500.3330701",
+                                  "doi.org/10.1145/3292500.3330701", "https://dx.doi.org/10.1145/3292500.3330701",
                                   "doi:10.1145/3292500.3330701", "DOI: 10.1145/3292500.3330701",
                                   "10.1145/3292500.3330701."])
 def test_a_doi_as_pasted_finds_its_paper(found, query):

@@ -123,3 +123,14 @@ def test_view_refresh_shows_a_highlight_the_command_made_meanwhile(window, qtbot
     window.act_refresh.trigger()
     qtbot.waitUntil(lambda: len(detail.highlights) == 1, timeout=10000)
     assert "made in a terminal" in detail.notes_view.toPlainText()
+
+
+def test_a_pasted_id_or_address_marks_no_words_of_the_abstract():
+    """"https://arxiv.org/abs/2506.00475" found its paper by the id: "abs" and "org" are not search terms
+    (they would mark "abstract", "organisation")."""
+    from gapscope_desktop.views.paper_html import query_terms
+
+    assert query_terms("https://arxiv.org/abs/2506.00475v2") == []
+    assert query_terms("doi.org/10.1145/3292500.3330701 graph") == ["graph"]
+    assert query_terms("arXiv: 2506.00475 pooling") == ["pooling"]
+    assert query_terms("2506.00475 OR graph") == ["2506", "00475", "graph"]     # refused search: as typed

@@ -45,8 +45,9 @@ class MixedIdentifierError(ValueError):
 def identifier(chunk: str) -> Optional[PaperIdent]:
     """The arXiv id or DOI ``chunk`` is (the end of a sentence, a comma, a semicolon left off), else None."""
     s = chunk.strip().rstrip(".,;")
-    if re.match(r"(?i)(?:www\.|export\.)?arxiv\.org/", s):
-        s = "https://" + s
+    address = re.sub(r"(?i)^(?:https?://)?(?:www\.)?", "", s)     # as copied from a browser's address bar
+    if re.match(r"(?i)(?:export\.)?arxiv\.org/|(?:dx\.)?doi\.org/", address):
+        s = "https://" + address
     try:
         return PaperIdent(ARXIV, split_arxiv_id(s)[0])
     except ValueError:

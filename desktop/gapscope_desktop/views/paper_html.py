@@ -25,7 +25,14 @@ _FIELD = re.compile(r"(?<![\w\"])(?:ti|title|ab|abs|abstract|au|author|authors)\
 
 
 def query_terms(query: str) -> list[str]:
-    """The words of a search to mark in a paper's text."""
+    """The words of a search to mark in a paper's text (not those of a pasted arXiv id, DOI or their
+    address: the search found that paper by it, and "abs", "org" would mark "abstract", "organisation")."""
+    from gapscope.store.search_identifiers import MixedIdentifierError, take_identifiers
+
+    try:
+        query = take_identifiers(query or "")[0]
+    except MixedIdentifierError:        # a search that cannot run: its words as typed
+        pass
     terms = []
     for t in _TERM_RE.findall(_FIELD.sub(" ", _LEFT_OUT.sub(" ", query or ""))):
         if t.upper() in _FTS_WORDS and t.isupper() or t.lower() in ("title", "abstract", "authors"):
