@@ -80,7 +80,6 @@ def search(ref, query, limit, per_paper, as_json, save_as) -> None:
     """Search titles and abstracts, the full text of attached PDFs, and your notes and highlight comments;
     each hit says where it was found (the abstract, a section and page of the PDF, or a note of the paper)."""
     from ..store import LibraryError
-
     from ..store.search_query import parse_search
 
     lib = ref.open()

@@ -1,8 +1,9 @@
 """The detail pane: one paper's header with links, its abstract coloured by facet role with the user's
 highlights drawn on it (a search term's mark over a highlight's colour over the facet tint), tags, and the
-notes with the highlights of the abstract and of its PDFs listed under them. Edits (tags, notes, highlights) are saved at once through the core functions,
-on the writer queue. A highlight is made by selecting words of the abstract (Highlight, Ctrl+H, or the
-context menu) and kept on the stored abstract's offsets, whatever LaTeX the screen renders.
+notes with the highlights of the abstract and of its PDFs listed under them. Edits (tags, notes,
+highlights) are saved at once through the core functions, on the writer queue. A highlight is made by
+selecting words of the abstract (Highlight, Ctrl+H, or the context menu) and kept on the stored abstract's
+offsets, whatever LaTeX the screen renders.
 
 What is typed in the tag and note boxes is a draft of the paper shown: each paper keeps its own while
 the window is open (switching back brings it back), a draft leaves its box only once it is saved, and
@@ -822,8 +823,8 @@ class DetailPane(QWidget):
             parts.append(f'<p style="color:{faint};"><i>Saving…</i><br>'
                          f'{html.escape(draft).replace(chr(10), "<br>")}</p>')
         said = "".join(_refusal_html(line) for _what, line in self.refusals.get(self.paper.id, []))
-        # the user's own words on the paper in one place: the notes, then the highlights of the abstract and
-        # of its PDFs (drawn on the abstract above too), each with its note and its remove / show link
+        # the user's own words on the paper in one place: the notes, then the highlights of the abstract (also
+        # drawn on it above) and of its PDFs, each with its note and its remove / show link
         marks = highlights_html(self.highlights, removable=edit) + pdf_highlights_html(self.pdf_highlights)
         self.notes_view.setHtml(("".join(parts) or f'<p style="color:{faint};">No notes yet.</p>') + marks + said)
 
