@@ -233,7 +233,8 @@ def papers_list(ref, limit, offset, order, desc, tag, collection, as_json) -> No
 def papers_search(ref, query, limit, as_json) -> None:
     """Full-text search over title, abstract and authors: words (all must appear), "exact phrase", OR,
     -word or -"phrase" to leave papers out, title:, abstract: or au: before a word, phrase or (group),
-    word* for a prefix. "C++", "C#" and ".NET" find those words, not every "C" or "net"."""
+    word* for a prefix. "C++", "C#" and ".NET" find those words, not every "C" or "net". An arXiv id or DOI
+    as pasted (2506.00475v2, arXiv:..., an arxiv.org or doi.org address, several at once) finds that paper."""
     from ..store import LibraryError
     from ..store.search_query import parse_search
     from .search import echo_missing_ids

@@ -78,7 +78,9 @@ def _echo(rows: list[dict]) -> None:
 @pass_library
 def search(ref, query, limit, per_paper, as_json, save_as) -> None:
     """Search titles and abstracts, the full text of attached PDFs, and your notes and highlight comments;
-    each hit says where it was found (the abstract, a section and page of the PDF, or a note of the paper)."""
+    each hit says where it was found (the abstract, a section and page of the PDF, or a note of the paper).
+    An arXiv id or DOI as pasted (2506.00475v2, arXiv:..., an arxiv.org or doi.org address, several at once)
+    finds that paper; words beside it search that paper's text only."""
     from ..store import LibraryError
     from ..store.search_query import parse_search
 
