@@ -471,7 +471,7 @@ def test_a_highlight_made_in_the_pane_survives_a_restart(qtbot, lib_path):
     w2.open_paper(pid)
     (h,) = w2.detail.highlights
     assert (h["start"], h["end"]) == span and h["comment"] == "check this number"
-    page = w2.detail.browser.toHtml()
+    page = w2.detail.notes_view.toHtml()          # listed under the notes, with its note and remove link
     assert "check this number" in page and "highlight:remove/" in page
     # removable: the pane's remove link, which asks first since the highlight carries a note
     from PySide6.QtCore import QUrl

@@ -184,8 +184,9 @@ def test_highlights_made_in_the_core_show_in_the_detail_pane(window, qtbot):
 
     write_aside(window.lib.path, lambda lib: triage.add_highlight(lib, pid, 0, 40, comment="key claim"))
     lv.table.selectRow(3)
-    text = " ".join(window.detail.browser.toPlainText().split())
-    assert "key claim" in text and " ".join(abstract[:40].split()) in text
+    listed = " ".join(window.detail.notes_view.toPlainText().split())     # listed under the notes
+    assert "key claim" in listed and " ".join(abstract[:40].split()) in listed
+    assert "key claim" in window.detail.browser.toHtml()                  # and drawn on the abstract, its tooltip
 
 
 def test_select_all_reads_the_selection_by_ranges(window, qtbot, monkeypatch):

@@ -642,20 +642,20 @@ def test_the_page_fits_the_panes_width_and_follows_it_until_zoomed(qtbot, lib_pa
 
 
 def test_the_papers_details_list_its_pdf_highlights_and_show_one_in_the_reader(qtbot, lib_path, shared_data):
-    """A highlight made in the Reader appears in the paper's details at once (page and note), and its
+    """A highlight made in the Reader appears in the paper's details (under its notes) at once (page and note), and its
     "show" link opens the Reader at that page with the text selected; removed, it leaves the details."""
     from PySide6.QtCore import QUrl
 
     pid, w, reader = _eacl_at_limitations(qtbot, lib_path, shared_data)
     try:
         w.detail.show_paper(pid)
-        assert "Highlights in the PDF" not in w.detail.browser.toPlainText()
+        assert "Highlights in the PDF" not in w.detail.notes_view.toPlainText()
         first, last = reader.text.find(SENTENCE)
         _drag_over(qtbot, reader, first, last)
         reader.comment_edit.setText("a limitation to cite")
         with qtbot.waitSignal(reader.highlightSaved, timeout=20000):
             assert reader.highlight_selection()
-        shown = w.detail.browser.toPlainText()
+        shown = w.detail.notes_view.toPlainText()
         assert "Highlights in the PDF" in shown and SENTENCE in shown and "(p. 10)" in shown
         assert "a limitation to cite" in shown
         (hl,) = w.detail.pdf_highlights
@@ -665,7 +665,7 @@ def test_the_papers_details_list_its_pdf_highlights_and_show_one_in_the_reader(q
         assert w.tabs.currentWidget() is reader and reader.page == 9 and reader.selected_text() == SENTENCE
         with qtbot.waitSignal(reader.highlightSaved, timeout=20000):
             reader.remove_highlight(hl["id"])
-        assert "Highlights in the PDF" not in w.detail.browser.toPlainText()
+        assert "Highlights in the PDF" not in w.detail.notes_view.toPlainText()
     finally:
         w.close()
 

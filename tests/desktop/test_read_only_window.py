@@ -228,7 +228,7 @@ def test_read_only_a_highlight_with_a_note_offers_no_remove_and_asks_nothing(qtb
         window = _open_window(qtbot, lib_path)
     try:
         window.detail.show_paper(pid)
-        page = window.detail.browser.toHtml()
+        page = window.detail.notes_view.toHtml()
         assert "keep this one" in page and "highlight:remove/" not in page
         asked = []
         monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: asked.append(a) or QMessageBox.Yes))

@@ -233,9 +233,11 @@ def papers_list(ref, limit, offset, order, desc, tag, collection, as_json) -> No
 def papers_search(ref, query, limit, as_json) -> None:
     """Full-text search over title, abstract and authors: words (all must appear), "exact phrase", OR,
     -word or -"phrase" to leave papers out, title:, abstract: or au: before a word, phrase or (group),
-    word* for a prefix. "C++", "C#" and ".NET" find those words, not every "C" or "net"."""
+    word* for a prefix. "C++", "C#" and ".NET" find those words, not every "C" or "net". An arXiv id or DOI
+    as pasted (2506.00475v2, arXiv:..., an arxiv.org or doi.org address, several at once) finds that paper."""
     from ..store import LibraryError
     from ..store.search_query import parse_search
+    from .search import echo_missing_ids
 
     lib = ref.open()
     text = " ".join(query)
@@ -243,8 +245,10 @@ def papers_search(ref, query, limit, as_json) -> None:
         hits = lib.search(text, limit=limit)
     except LibraryError as exc:
         fail(str(exc))
-    for note in parse_search(text).notes:       # what was searched otherwise than typed
+    parsed = parse_search(text)
+    for note in parsed.notes:       # what was searched otherwise than typed
         click.echo(f"note: {note}", err=True)
+    echo_missing_ids(lib.named_papers(parsed)[2])
     found = {p.id: p for p in lib.get_papers([h[0] for h in hits])}
     rows = [dict(_paper_row(found[i]), score=round(-rank, 3)) for i, rank in hits]
     if as_json:

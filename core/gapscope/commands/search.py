@@ -18,12 +18,14 @@ def fulltext_where(section: str, page: int, width: int = WHERE_WIDTH) -> str:
     return clip_words(section or "front matter", max(width - len(page_part), 1)) + page_part
 
 
-def _rows(lib, hits, full, annotated) -> list[dict]:
+def _rows(lib, hits, full, annotated, by_id: dict) -> list[dict]:
+    """``by_id``: paper id -> the arXiv id or DOI it was found by, for a search of ids alone."""
     from ..store.annotation_search import annotation_where     # the store is read only once a search runs
 
     ids = {h[0] for h in hits} | {f["paper_id"] for f in full} | {a["paper_id"] for a in annotated}
     titles = {p.id: p.title for p in lib.get_papers(list(ids))}
-    rows = [dict(paper_id=i, title=titles[i], where="title/abstract", score=round(-r, 3)) for i, r in hits]
+    rows = [dict(paper_id=i, title=titles[i], where=by_id[i].text if i in by_id else "title/abstract",
+                 score=round(-r, 3)) for i, r in hits]
     rows += [dict(paper_id=f["paper_id"], title=titles[f["paper_id"]], where=f"{f['section'] or 'front matter'}, "
                   f"p. {f['page']}", section=f["section"], section_kind=f["section_kind"], page=f["page"],
                   text=f["text"], role=f["role"], shortcoming=f["shortcoming"], paper_hits=f["paper_hits"],
@@ -51,7 +53,7 @@ def _echo(rows: list[dict]) -> None:
         if "paper_hits" in r:
             by_paper.setdefault(r["paper_id"], []).append(r)
     for r in rows:
-        if r["where"] == "title/abstract":
+        if "paper_hits" not in r and "kind" not in r:      # found by its title, abstract or id
             _echo_hit(r, r["where"])
     for paper_id, group in by_paper.items():
         for r in group:
@@ -76,12 +78,16 @@ def _echo(rows: list[dict]) -> None:
 @pass_library
 def search(ref, query, limit, per_paper, as_json, save_as) -> None:
     """Search titles and abstracts, the full text of attached PDFs, and your notes and highlight comments;
-    each hit says where it was found (the abstract, a section and page of the PDF, or a note of the paper)."""
+    each hit says where it was found (the abstract, a section and page of the PDF, or a note of the paper).
+    An arXiv id or DOI as pasted (2506.00475v2, arXiv:..., an arxiv.org or doi.org address, several at once)
+    finds that paper; words beside it search that paper's text only."""
     from ..store import LibraryError
+    from ..store.search_query import parse_search
 
     lib = ref.open()
     q = " ".join(query)
     try:
+        parsed = parse_search(q)
         hits = lib.search(q, limit=limit)
         full = lib.search_fulltext(q, limit=limit, per_paper=max(per_paper, 0))
         annotated = lib.search_annotations(q, limit=limit)
@@ -90,13 +96,21 @@ def search(ref, query, limit, per_paper, as_json, save_as) -> None:
             click.echo(f"saved the search as {save_as.strip()!r}", err=True)
     except LibraryError as exc:
         fail(str(exc))
-    rows = _rows(lib, hits, full, annotated)
+    named, _left_out, missing = lib.named_papers(parsed)
+    rows = _rows(lib, hits, full, annotated, named if not parsed.fts else {})
+    echo_missing_ids(missing)
     if as_json:
         emit_json(rows)
         return
     _echo(rows)
     if not rows:
         click.echo("no match", err=True)
+
+
+def echo_missing_ids(missing) -> None:
+    """On stderr: the arXiv ids and DOIs of a search that no paper of the library has."""
+    for ident in missing:
+        click.echo(f"note: no paper in this library has the {ident.kind} {ident.value}", err=True)
 
 
 def register(main: click.Group) -> None:

@@ -34,7 +34,7 @@ class AnnotationSearchMixin:
         pdf_highlight), id (of the note or highlight), paper_id, text, page (a PDF highlight's) and rank. A
         search naming a paper's column ("ti:covid") asks about papers only: no note is one of them."""
         q = parse_search(query)
-        if names_paper_column(q):
+        if names_paper_column(q) or not q.fts:      # no words: arXiv ids or DOIs alone ask about papers
             return []
         # "C++" is indexed as "c": the note must also hold it as typed, as for titles and abstracts
         more, more_args = literal_conditions(q, alias="annotations_fts.", columns=("text",))
@@ -42,7 +42,7 @@ class AnnotationSearchMixin:
             rows = self._conn.execute(
                 "SELECT rowid, bm25(annotations_fts) AS rank FROM annotations_fts WHERE annotations_fts MATCH ?"
                 + "".join(f" AND {w}" for w in more) + " ORDER BY rank LIMIT ?",
-                (q.fts, *more_args, limit)).fetchall()
+                (q.fts, *more_args, -1 if q.papers else limit)).fetchall()   # the papers named: filtered below
         except sqlite3.OperationalError as exc:
             raise search_error(query, exc)
         wanted: dict[str, dict[int, float]] = {}
@@ -55,4 +55,10 @@ class AnnotationSearchMixin:
                 for i, paper_id, text, page in self._conn.execute(
                         _SOURCES[kind] + f" WHERE id IN ({', '.join('?' * len(part))})", part):
                     found.append(dict(kind=kind, id=i, paper_id=paper_id, text=text, page=page, rank=ranks[i]))
-        return sorted(found, key=lambda f: (f["rank"], f["paper_id"], f["id"]))
+        found.sort(key=lambda f: (f["rank"], f["paper_id"], f["id"]))
+        if q.papers:            # "2506.00475 pooling": that paper's notes only
+            named, left_out, _missing = self.named_papers(q)
+            only_named = any(not p.negated for p in q.papers)
+            found = [f for f in found if f["paper_id"] not in left_out
+                     and (f["paper_id"] in named or not only_named)][:limit]
+        return found

@@ -181,10 +181,12 @@ class FulltextMixin:
         ("ti:covid", "{title abstract} : ("KV cache")") asks about titles, abstracts or authors only: no
         sentence of a PDF is one of them."""
         q = parse_search(query)
-        if names_paper_column(q):
+        if names_paper_column(q) or not q.fts:      # no words: arXiv ids or DOIs alone ask about papers
             return []
         # "C++" is indexed as "c": the sentence must also hold it as typed, as for titles and abstracts
         more, more_args = literal_conditions(q, alias="s.", columns=("text",))
+        named, named_args = self.named_conditions(q, "s.paper_id")     # "2506.00475 pooling": its PDF only
+        more, more_args = more + named, more_args + named_args
         matches = ("SELECT f.rowid AS id, bm25(fulltext_fts) AS rank, s.paper_id FROM fulltext_fts f"
                    " JOIN fulltext_sentences s ON s.id = f.rowid WHERE fulltext_fts MATCH ?"
                    + "".join(f" AND {w}" for w in more))

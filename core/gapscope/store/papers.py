@@ -12,6 +12,7 @@ from ..csvcells import split_authors
 from ..models import Paper
 from ..textfmt import title_sort_key
 from .base import LibraryError, chunks
+from .search_identifiers import PaperIdent
 from .search_query import SearchQuery, SearchSyntaxError, parse_search
 
 
@@ -131,6 +132,38 @@ class PapersMixin:
             if row:
                 return row[0]
         raise LibraryError(f"no paper matches {ident!r} (give a library id, an arXiv id or a DOI)")
+
+    def named_papers(self, q: SearchQuery) -> tuple[dict[int, PaperIdent], set[int], list[PaperIdent]]:
+        """The papers a search names by arXiv id or DOI (search_identifiers.py), found by :meth:`resolve`:
+        {paper id: its id as typed} of those wanted, the ids of those left out, and the typed ids no paper
+        of the library has."""
+        wanted: dict[int, PaperIdent] = {}
+        unwanted: set[int] = set()
+        missing: list[PaperIdent] = []
+        for ident in q.papers:
+            try:
+                pid = self.resolve(ident.text)
+            except LibraryError:
+                missing.append(ident)
+                continue
+            if ident.negated:
+                unwanted.add(pid)
+            else:
+                wanted.setdefault(pid, ident)
+        return wanted, unwanted, missing
+
+    def named_conditions(self, q: SearchQuery, column: str) -> tuple[list[str], list[int]]:
+        """SQL conditions on ``column`` (a paper id) for the papers a search names by id: one of those
+        wanted (any of a pasted list), none of those left out."""
+        wanted, unwanted, _missing = self.named_papers(q)
+        where, args = [], []
+        if any(not p.negated for p in q.papers):
+            where.append(f"{column} IN ({','.join('?' * len(wanted))})" if wanted else "0")
+            args += list(wanted)
+        if unwanted:
+            where.append(f"{column} NOT IN ({','.join('?' * len(unwanted))})")
+            args += sorted(unwanted)
+        return where, args
 
     # What goes with a deleted paper (ON DELETE CASCADE): counted for the report before it goes.
     _GOES_WITH = (("decisions", "decisions"), ("notes", "notes"), ("highlights", "highlights"),
@@ -307,11 +340,13 @@ class PapersMixin:
             args.append(collection)
         if query:
             q = parse_search(query)
-            where.append("id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)")
-            args.append(q.fts)
+            if q.fts:           # "" when the search is arXiv ids or DOIs alone
+                where.append("id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)")
+                args.append(q.fts)
             more, more_args = literal_conditions(q)
-            where += more
-            args += more_args
+            named, named_args = self.named_conditions(q, "id")
+            where += more + named
+            args += more_args + named_args
         sql = "SELECT id FROM papers"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -327,6 +362,12 @@ class PapersMixin:
         Title matches weigh most (bm25 column weights 10 / 1 / 3)."""
         q = parse_search(query)
         more, more_args = literal_conditions(q, alias="p.")
+        named, named_args = self.named_conditions(q, "p.id")
+        if not q.fts:       # arXiv ids or DOIs alone: their papers, no words to rank them by
+            return [(r[0], 0.0) for r in self._conn.execute(
+                "SELECT p.id FROM papers p WHERE " + " AND ".join(named) + " ORDER BY p.id LIMIT ? OFFSET ?",
+                (*named_args, limit, offset))]
+        more, more_args = more + named, more_args + named_args
         join = " JOIN papers p ON p.id = papers_fts.rowid" if more else ""
         try:
             return [

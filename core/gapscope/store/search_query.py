@@ -7,6 +7,9 @@ a prefix while typing), "an exact phrase", ``OR`` between alternatives, ``-word`
 a partner, as in a pasted fragment "llm)", is ignored, with a note), and FTS5's ``NEAR(a "b c", 5)``: its
 words and phrases within that many words of each other (10 when no number is given).
 
+A paper's arXiv id or DOI, as pasted (one or a list), names that paper: search_identifiers.py takes it out
+before the words are read, and the store keeps to the papers it names (:attr:`SearchQuery.papers`).
+
 Nothing of the user's text reaches FTS5 unquoted: every word becomes a quoted phrase, so no character of it
 can be read as FTS5 syntax (``-19`` as a column, ``'`` as an error). A query this module cannot read raises
 LibraryError saying what is wrong in the user's terms, never SQLite's.
@@ -25,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .base import LibraryError
+from .search_identifiers import MixedIdentifierError, PaperIdent, take_identifiers
 
 # the field names a researcher brings from arXiv's and PubMed's search (ti:, au:, abs:) or writes in the
 # singular (author:): the search index's columns are title, abstract and authors
@@ -60,6 +64,8 @@ class SearchQuery:
     require: list[Literal] = field(default_factory=list)  # text each paper must contain
     exclude: list[Literal] = field(default_factory=list)  # text no paper may contain
     notes: list[str] = field(default_factory=list)        # what was searched otherwise than typed
+    # the papers named by arXiv id or DOI (search_identifiers.py); with them ``fts`` may be "" (no words)
+    papers: list[PaperIdent] = field(default_factory=list)
 
 
 class SearchSyntaxError(LibraryError):
@@ -346,22 +352,31 @@ def _unmatched_parentheses(text: str) -> list[int]:
 
 
 def parse_search(text: str) -> SearchQuery:
-    """The FTS5 query, the literals to check and the notes for a user's search ``text``."""
+    """The FTS5 query, the literals to check, the papers named by id and the notes for a user's search
+    ``text``."""
     stripped = (text or "").strip()
     if not stripped:
         raise SearchSyntaxError("empty search")
-    alone = _unmatched_parentheses(stripped)
+    try:
+        words, named = take_identifiers(stripped)
+    except MixedIdentifierError as exc:
+        raise SearchSyntaxError(f"bad search {stripped!r}: {exc}") from None
+    if named and not words.strip():
+        if all(p.negated for p in named):
+            raise SearchSyntaxError(f"bad search {stripped!r}: nothing to search for (a -word only leaves papers out)")
+        return SearchQuery(fts="", papers=named)
+    alone = _unmatched_parentheses(words)
     # "NEAR(a b" asks for a NEAR group (not a pasted fragment, searched past): say what is wrong
-    if any(stripped[i] == "(" and re.search(r"NEAR\s*$", stripped[:i]) for i in alone):
+    if any(words[i] == "(" and re.search(r"NEAR\s*$", words[:i]) for i in alone):
         raise SearchSyntaxError(f"bad search {stripped!r}: NEAR( is not closed ({NEAR_EXAMPLE})")
-    readable = "".join(" " if i in alone else c for i, c in enumerate(stripped)) if alone else stripped
+    readable = "".join(" " if i in alone else c for i, c in enumerate(words)) if alone else words
     try:
         items = _Reader(readable).read_items(closing=False)
-        _last_word_is_typed_prefix(items, stripped)     # "llm)" was not typed as a prefix: the text says where
-        query = SearchQuery(fts="")
+        _last_word_is_typed_prefix(items, words)     # "llm)" was not typed as a prefix: the text says where
+        query = SearchQuery(fts="", papers=named)
         query.fts = _Writer(query).items(items, top=True)
         if alone:
-            shown = " ".join(stripped[i] for i in alone)
+            shown = " ".join(words[i] for i in alone)
             query.notes.append(f"the parenthesis {shown} without a partner was ignored" if len(alone) == 1 else
                                f"the parentheses {shown} without a partner were ignored")
     except SearchSyntaxError as exc:

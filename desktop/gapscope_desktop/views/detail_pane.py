@@ -1,7 +1,9 @@
-"""The detail pane: one paper's header with links, its abstract coloured by facet role, the user's
-highlights, tags and notes. Edits (tags, notes, highlights) are saved at once through the core functions,
-on the writer queue. A highlight is made by selecting words of the abstract (Highlight, Ctrl+H, or the
-context menu) and kept on the stored abstract's offsets, whatever LaTeX the screen renders.
+"""The detail pane: one paper's header with links, its abstract coloured by facet role with the user's
+highlights drawn on it (a search term's mark over a highlight's colour over the facet tint), tags, and the
+notes with the highlights of the abstract and of its PDFs listed under them. Edits (tags, notes,
+highlights) are saved at once through the core functions, on the writer queue. A highlight is made by
+selecting words of the abstract (Highlight, Ctrl+H, or the context menu) and kept on the stored abstract's
+offsets, whatever LaTeX the screen renders.
 
 What is typed in the tag and note boxes is a draft of the paper shown: each paper keeps its own while
 the window is open (switching back brings it back), a draft leaves its box only once it is saved, and
@@ -441,8 +443,6 @@ class DetailPane(QWidget):
                 + legend_html(sents)
                 + abstract_html(p.abstract, sents, query_terms(self.query), self.highlights)
                 + abstract_edit_html(bool((p.abstract or "").strip()), self._writable())
-                + highlights_html(self.highlights, removable=self._writable())
-                + pdf_highlights_html(self.pdf_highlights)
                 + runs_html(load_runs(self.lib, p.id)))
         if p.abstract_truncated:
             body += (f'<p style="color:{theme.colour("caution")}; font-size:small;">'
@@ -823,7 +823,10 @@ class DetailPane(QWidget):
             parts.append(f'<p style="color:{faint};"><i>Saving…</i><br>'
                          f'{html.escape(draft).replace(chr(10), "<br>")}</p>')
         said = "".join(_refusal_html(line) for _what, line in self.refusals.get(self.paper.id, []))
-        self.notes_view.setHtml(("".join(parts) or f'<p style="color:{faint};">No notes yet.</p>') + said)
+        # the user's own words on the paper in one place: the notes, then the highlights of the abstract (also
+        # drawn on it above) and of its PDFs, each with its note and its remove / show link
+        marks = highlights_html(self.highlights, removable=edit) + pdf_highlights_html(self.pdf_highlights)
+        self.notes_view.setHtml(("".join(parts) or f'<p style="color:{faint};">No notes yet.</p>') + marks + said)
 
     def _add_tag(self) -> None:
         if self.paper is not None:
@@ -849,6 +852,9 @@ class DetailPane(QWidget):
                                on_error=lambda m, _t: self._not_saved("tag removal", m, pid))
 
     def _note_link(self, url: QUrl) -> None:
+        if url.scheme() in ("highlight", "pdfhighlight"):      # the highlights listed under the notes
+            self._link(url)
+            return
         action, _, ident = url.toString().partition("/")
         if not ident.isdigit():
             return

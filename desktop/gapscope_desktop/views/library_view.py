@@ -5,7 +5,7 @@ window keeps repainting while 75k titles are sorted."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Optional
+from typing import Optional, Sequence
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
@@ -75,10 +75,13 @@ class Listing(list):
     words (a note or a highlight comment) -> what it found there, for the row's tooltip."""
 
     found_in_notes: dict[int, str]
+    missing: list[str]          # the arXiv ids and DOIs of the search no paper has: "the arXiv id 2506.00475"
 
-    def __init__(self, ids=(), found_in_notes: Optional[dict[int, str]] = None) -> None:
+    def __init__(self, ids=(), found_in_notes: Optional[dict[int, str]] = None,
+                 missing: Sequence[str] = ()) -> None:
         super().__init__(ids)
         self.found_in_notes = found_in_notes or {}
+        self.missing = list(missing)
 
 
 def list_ids(lib, flt: Filter, *, progress=None, cancel=None) -> Listing:
@@ -93,7 +96,10 @@ def list_ids(lib, flt: Filter, *, progress=None, cancel=None) -> Listing:
         with_pdf = set(lib.paper_ids_with_pdf())
         ids = [i for i in ids if i in with_pdf]
     listed = set(ids)
-    return Listing(ids, {i: w for i, w in found.items() if i in listed})
+    missing = []
+    if flt.query:       # an id typed or pasted that no paper of the library has: the empty list says which
+        missing = [f"the {p.kind} {p.value}" for p in lib.named_papers(parse_search(flt.query))[2]]
+    return Listing(ids, {i: w for i, w in found.items() if i in listed}, missing)
 
 
 class LibraryView(QWidget):
@@ -117,7 +123,7 @@ class LibraryView(QWidget):
         self._selecting = False             # select_paper is moving the selection (not the user)
         self.loading = False
 
-        self.search = QLineEdit(placeholderText="Search titles, abstracts, authors, your notes   "
+        self.search = QLineEdit(placeholderText="Search titles, abstracts, authors, your notes, arXiv ids, DOIs   "
                                                 "(\"exact phrase\", OR, -word, title: au:)")
         self.search.setClearButtonEnabled(True)
         self.search.setObjectName("searchBox")
@@ -312,8 +318,11 @@ class LibraryView(QWidget):
         by_notes = len(getattr(ids, "found_in_notes", ()))
         in_notes = (f" ({by_notes:,} found in your notes or highlight comments: hover a title to read what)"
                     if by_notes else "")
+        missing = getattr(ids, "missing", [])
+        no_match = (f"No paper in this library has {' or '.join(missing)}. “Clear filter” shows the whole library."
+                    if missing else hints.NO_MATCH)
         self.filter_label.setText(plural(len(ids), "paper") + (f" — {desc}{in_notes}" if desc else "")
-                                  if ids or not desc else hints.NO_MATCH)
+                                  if ids or not desc else no_match)
         empty = not ids and not desc
         self.empty_hint.setVisible(empty)
         self.table.setVisible(not empty)

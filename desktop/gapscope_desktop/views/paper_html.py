@@ -25,7 +25,14 @@ _FIELD = re.compile(r"(?<![\w\"])(?:ti|title|ab|abs|abstract|au|author|authors)\
 
 
 def query_terms(query: str) -> list[str]:
-    """The words of a search to mark in a paper's text."""
+    """The words of a search to mark in a paper's text (not those of a pasted arXiv id, DOI or their
+    address: the search found that paper by it, and "abs", "org" would mark "abstract", "organisation")."""
+    from gapscope.store.search_identifiers import MixedIdentifierError, take_identifiers
+
+    try:
+        query = take_identifiers(query or "")[0]
+    except MixedIdentifierError:        # a search that cannot run: its words as typed
+        pass
     terms = []
     for t in _TERM_RE.findall(_FIELD.sub(" ", _LEFT_OUT.sub(" ", query or ""))):
         if t.upper() in _FTS_WORDS and t.isupper() or t.lower() in ("title", "abstract", "authors"):
@@ -116,15 +123,18 @@ def abstract_html(abstract: str, sentences: Optional[list[dict]], terms: list[st
         mark = next((h for h in marks if int(h["start"]) <= pos < int(h["end"])), None)
         return (id(sent) if sent is not None else None, sent, id(mark) if mark is not None else None, mark)
 
+    # Backgrounds, most precise first: the search term's mark, then the user's highlight, then the facet
+    # tint. In Qt's rich text the innermost span's background is the one drawn, so they nest in that order
+    # (a highlight wrapped around the sentence's span was hidden by its tint); the role keeps its text colour.
     parts = []
     for (_si, sent, _hi, mark), run in _runs(shown, spans, key):
         body = mark_terms(run, terms)
-        if sent is not None:
-            body = f'<span style="{_sentence_style(sent)}" title="{html.escape(_sentence_title(sent))}">{body}</span>'
         if mark is not None:   # the user's highlight: its colour over the facet tint, its note as the tooltip
             bg = theme.highlight_fill(mark.get("color"))
             tip = html.escape(str(mark.get("comment") or "highlight"))
             body = f'<span style="background-color:{bg};" title="{tip}">{body}</span>'
+        if sent is not None:
+            body = f'<span style="{_sentence_style(sent)}" title="{html.escape(_sentence_title(sent))}">{body}</span>'
         parts.append(body)
     return "<p>" + "".join(parts) + "</p>"
 
