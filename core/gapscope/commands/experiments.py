@@ -54,6 +54,7 @@ def run_cmd(ref, spec, resume_id, overrides, runs_dir, events, as_json, quiet) -
     from ..experiments.datasets import DatasetError
     from ..experiments.runner import (EXIT_CANCELLED as RUN_CANCELLED, NotResumable, RunError, resume_run,
                                       run_spec)
+    from ..experiments.resume_point import resume_line
     from ..experiments.spec import SpecError, check_runnable, load_spec
     from ..jobs import CancelToken
 
@@ -89,6 +90,8 @@ def run_cmd(ref, spec, resume_id, overrides, runs_dir, events, as_json, quiet) -
             if kind == "start":
                 click.echo(f"run {ev['run_id']} on {ev['device']}: {ev['dataset'].get('description', '')}", err=True)
                 click.echo(f"  folder {ev['folder']}", err=True)
+                if ev.get("resumed"):
+                    click.echo(f"  {resume_line(ev)}", err=True)
                 epochs["n"] = ev.get("epochs") or 0
             elif kind == "epoch" and epochs.get("n"):
                 # a fold can take minutes (text models): say how far it is, about ten times a fold

@@ -820,6 +820,11 @@ class ExperimentsView(CoreView):
                 + f" (best epoch {e.get('best_epoch')})")
         elif kind == "start":
             self.log.appendPlainText(f"run {e.get('run_id')} in {e.get('folder')} on {e.get('device')}")
+            if e.get("resumed"):   # where it continues (the core's words, as `gapscope run --resume` prints)
+                from gapscope.experiments.resume_point import resume_line
+
+                self.log.appendPlainText(resume_line(e))
+                self.run_label.setText(f"Run {e.get('run_id', '')} on {e.get('device', '?')}: {resume_line(e)}")
         elif kind == "cancelled":
             self.log.appendPlainText(f"cancelled after {e.get('folds_done')} folds; checkpoint kept in {e.get('folder')}")
 
