@@ -7,7 +7,9 @@ resume); with
 --json the last line is the summary {"run_id", "status", "metrics": {name: mean}, "folds": [...]}.
 Without --events or -q it prints an epoch line about ten times a fold (a text model's fold takes minutes) and
 each fold's result. SIGTERM or SIGINT stops after the current optimiser step, saves a checkpoint, marks the run
-folder cancelled and exits with code 130; `gapscope -L LIBRARY run --resume RUN_ID` finishes it. A resume
+folder cancelled and exits with code 130; `gapscope -L LIBRARY run --resume RUN_ID` finishes it, from the
+fold and epoch where it stopped, and says so ("resuming fold 2/5 (seed 0 fold 1) at epoch 31/40"; the start
+event's "resume_from"). A resume
 of a run id that does not exist exits 4; of a run still running or already finished, 6 (with why).
 """
 
