@@ -4,9 +4,11 @@
 Saving a spec asks for a file name, which a window closed by SIGTERM (or a crash) cannot ask: the editor's
 unsaved spec is therefore written, as it is typed, to a draft file in the library's spec folder
 (``NAME.gapscope/experiments/unsaved/``), and the Experiments view offers to restore it when the library is
-opened next. One JSON file per draft: the spec's text, the gap it tests, the file it was opened from and
-the process that keeps it (a window open on the same library in another process is still editing it: it is
-not offered there). The draft goes once its spec is saved, launched or discarded.
+opened next. A spec drafted from a gap is kept the same way before it is edited (an unsent e-mail's draft:
+the user did not ask for it to go), one for each gap drafted. One JSON file per draft: the spec's text, the
+gap it tests, the file it was opened from, whether it was edited after it was drafted, and the process that
+keeps it (a window open on the same library in another process is still editing it: it is not offered there).
+The draft goes once its spec is saved, launched or discarded.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class SpecDraft:
     gap: Optional[dict] = None             # {"id", "statement"} of the gap the spec tests
     spec_file: Optional[str] = None        # the file it was opened from or saved to (relative data paths)
     kept_at: str = ""                      # when it was last written, "2026-05-01 14:03"
+    edited: bool = True                    # False: drafted from its gap and not changed since
     problem: str = field(default="")       # why the file cannot be read (it is then left as it is)
     pid: Optional[int] = None              # the process that wrote it, on ``host``
     host: str = ""
@@ -50,14 +53,15 @@ class SpecDraft:
         return drafts.open_elsewhere(self.pid, self.host, self.path)
 
 
-def draft_data(text: str, gap: Optional[dict] = None, spec_file: Optional[Path] = None) -> dict:
+def draft_data(text: str, gap: Optional[dict] = None, spec_file: Optional[Path] = None, edited: bool = True) -> dict:
     """What a spec's draft file holds (besides when and by whom it was written)."""
     keep_gap = {k: gap.get(k) for k in ("id", "statement")} if gap else None
-    return {"text": text, "gap": keep_gap, "spec_file": str(spec_file) if spec_file else None}
+    return {"text": text, "gap": keep_gap, "spec_file": str(spec_file) if spec_file else None, "edited": edited}
 
 
-def write_draft(path: Path, text: str, gap: Optional[dict] = None, spec_file: Optional[Path] = None) -> None:
-    drafts.write_draft(path, draft_data(text, gap, spec_file))
+def write_draft(path: Path, text: str, gap: Optional[dict] = None, spec_file: Optional[Path] = None,
+                edited: bool = True) -> None:
+    drafts.write_draft(path, draft_data(text, gap, spec_file, edited))
 
 
 def _spec_draft(kept: drafts.KeptFile) -> SpecDraft:
@@ -68,7 +72,7 @@ def _spec_draft(kept: drafts.KeptFile) -> SpecDraft:
     spec_file = data.get("spec_file") if isinstance(data.get("spec_file"), str) else None
     pid, host = kept.writer
     return SpecDraft(kept.path, data["text"], gap, spec_file or None, str(data.get("kept_at") or ""),
-                     pid=pid, host=host)
+                     edited=data.get("edited") is not False, pid=pid, host=host)
 
 
 def read_draft(path: Path) -> SpecDraft:
@@ -78,3 +82,17 @@ def read_draft(path: Path) -> SpecDraft:
 def list_drafts(library_path: str | Path) -> list[SpecDraft]:
     """The library's kept drafts, newest first."""
     return [_spec_draft(k) for k in drafts.list_drafts(drafts_dir(library_path))]
+
+
+def remove_same_drafts(library_path: str | Path, text: str, gap: Optional[dict], keep: set[Path]) -> None:
+    """Drafting a gap again: a kept draft of that gap holding the very same text (drafted and not edited, or
+    edited back) is the one just drafted; it goes rather than being listed twice. ``keep``: files not to
+    touch (this window's own)."""
+    gap_id = (gap or {}).get("id")
+    for d in list_drafts(library_path):
+        if (not d.problem and d.path not in keep and not d.open_elsewhere and d.text == text
+                and (d.gap or {}).get("id") == gap_id):
+            try:
+                remove_draft(d.path)
+            except OSError:              # listed twice, then: nothing is lost
+                pass

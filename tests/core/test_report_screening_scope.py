@@ -67,3 +67,23 @@ def test_whole_library_decisions_stay_the_whole_librarys(sample):
     decide(lib, ids[2], "exclude", collection=name)
     d = build_report_data(lib)
     assert (d.prisma.screened, d.prisma.included) == (1, 1)
+
+
+
+def test_the_markdown_notes_on_how_screening_was_counted_set_commands_as_code(sample, tmp_path):
+    """The screening section's notes and measures name commands in backticks (the ranking model: run
+    `gapscope embed`; unresolved conflicts: `gapscope triage conflicts`): in the Markdown report they are
+    code spans, not escaped backticks shown as typed."""
+    from gapscope.reports.markdown import render_markdown
+
+    lib, name = sample
+    ids = lib.list_paper_ids(collection=name)
+    decide(lib, ids[0], "include", collection=name)
+    decide(lib, ids[1], "exclude", reason="off topic", collection=name)
+    d = build_report_data(lib)
+    said = [h for h in d.prisma.how_counted if "`" in h] + [v for _k, v in d.prisma.triage_stats.items()
+                                                             if "`" in str(v)]
+    assert said                      # the report does name a command here
+    text = render_markdown(d, {}, "r_files")
+    assert "\\`" not in text, [line for line in text.splitlines() if "\\`" in line]
+    assert "run `gapscope embed` to add sentence embeddings" in text

@@ -7,7 +7,9 @@ resume); with
 --json the last line is the summary {"run_id", "status", "metrics": {name: mean}, "folds": [...]}.
 Without --events or -q it prints an epoch line about ten times a fold (a text model's fold takes minutes) and
 each fold's result. SIGTERM or SIGINT stops after the current optimiser step, saves a checkpoint, marks the run
-folder cancelled and exits with code 130; `gapscope -L LIBRARY run --resume RUN_ID` finishes it. A resume
+folder cancelled and exits with code 130; `gapscope -L LIBRARY run --resume RUN_ID` finishes it, from the
+fold and epoch where it stopped, and says so ("resuming fold 2/5 (seed 0 fold 1) at epoch 31/40"; the start
+event's "resume_from"). A resume
 of a run id that does not exist exits 4; of a run still running or already finished, 6 (with why).
 """
 
@@ -54,6 +56,7 @@ def run_cmd(ref, spec, resume_id, overrides, runs_dir, events, as_json, quiet) -
     from ..experiments.datasets import DatasetError
     from ..experiments.runner import (EXIT_CANCELLED as RUN_CANCELLED, NotResumable, RunError, resume_run,
                                       run_spec)
+    from ..experiments.resume_point import resume_line
     from ..experiments.spec import SpecError, check_runnable, load_spec
     from ..jobs import CancelToken
 
@@ -89,6 +92,8 @@ def run_cmd(ref, spec, resume_id, overrides, runs_dir, events, as_json, quiet) -
             if kind == "start":
                 click.echo(f"run {ev['run_id']} on {ev['device']}: {ev['dataset'].get('description', '')}", err=True)
                 click.echo(f"  folder {ev['folder']}", err=True)
+                if ev.get("resumed"):
+                    click.echo(f"  {resume_line(ev)}", err=True)
                 epochs["n"] = ev.get("epochs") or 0
             elif kind == "epoch" and epochs.get("n"):
                 # a fold can take minutes (text models): say how far it is, about ten times a fold

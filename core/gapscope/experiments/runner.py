@@ -461,12 +461,18 @@ def _prepare(run: _Run, resumed: bool, ds=None) -> _Plan:
                  resume_path=resume_path, resume_blob=_load_resume(run, resume_path) if resumed else None,
                  budget_s=float(spec["budget"]["max_minutes"]) * 60.0,
                  clock0=time.perf_counter() - float(status.get("seconds", 0.0)))
+    start_extra: dict[str, Any] = {}
     if resumed:
+        from .resume_point import resume_point
+
         _trim_metrics(folder, plan.done_keys, plan.resume_blob)
+        # where it continues, said by `run --resume` and the Experiments view (not a start from epoch 1)
+        start_extra["resume_from"] = resume_point(seeds, n_folds, plan.done_keys, plan.resume_blob)
     run.send({"event": "start", "name": spec.name, "folder": str(folder.path), "device": device, "notes": notes,
               "dataset": run.ds_summary, "metrics": plan.metric_names, "folds_total": plan.total,
               "epochs": spec["train"]["epochs"],
-              "folds_done": len(plan.done_keys), "resumed": resumed, "gap_id": spec["source"]["gap_id"]})
+              "folds_done": len(plan.done_keys), "resumed": resumed, "gap_id": spec["source"]["gap_id"],
+              **start_extra})
     for note in notes:
         run.send({"event": "warning", "message": note})
     return plan

@@ -16,11 +16,14 @@ from .layout import (CLUSTER_HEAD, GAP_SETTINGS_TITLE, SECTIONS, TOP_CLUSTERS, c
 from ..exports.text import figure_file, md
 
 
-def _table(head: Iterable[str], rows: Iterable[Iterable[Any]]) -> list[str]:
-    head = list(head)
+def _table(head: Iterable[str], rows: Iterable[Iterable[Any]], prose: Iterable[int] = ()) -> list[str]:
+    """``prose``: the columns that hold GapScope's own sentences (their `backticked` commands set as code);
+    every other cell is escaped as it is."""
+    head, own = list(head), set(prose)
     out = ["| " + " | ".join(md(h) for h in head) + " |", "|" + "---|" * len(head)]
     for row in rows:
-        out.append("| " + " | ".join(md("" if c is None else str(c)) for c in row) + " |")
+        out.append("| " + " | ".join((md_prose if i in own else md)("" if c is None else str(c))
+                                     for i, c in enumerate(row)) + " |")
     return out + [""]
 
 
@@ -81,9 +84,9 @@ def _md_screening(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     rows = p.rows(indent="")
     L += _table(["Step", "Records"], rows)
     L += img("prisma", "PRISMA flow diagram")
-    L += [f"- {md(h)}" for h in p.how_counted] + [""]
+    L += [f"- {md_prose(h)}" for h in p.how_counted] + [""]
     if p.triage_stats:
-        L += ["### Triage statistics", ""] + _table(["Measure", "Value"], H.rows(p.triage_stats))
+        L += ["### Triage statistics", ""] + _table(["Measure", "Value"], H.rows(p.triage_stats), prose=[1])
     return L
 
 
@@ -222,7 +225,7 @@ def _md_reproducibility(d: ReportData, img, titles: dict[str, str]) -> list[str]
     L: list[str] = []
     r = d.reproducibility
     L += [f"## {titles['reproducibility']}", ""]
-    L += _table(["What", "Value"], reproducibility_rows(r))
+    L += _table(["What", "Value"], reproducibility_rows(r), prose=[1])
     if r.get("gap_settings"):
         L += [f"### {GAP_SETTINGS_TITLE}", ""] + _table(["Setting", "Value"], r["gap_settings"])
     for m in r.get("maps", []):

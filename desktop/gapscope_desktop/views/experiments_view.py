@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit,
                                QPushButton, QSplitter, QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
@@ -117,6 +117,14 @@ HISTORY_COLUMNS: list[tuple[str, Any]] = [
 SPEC_KEY = "spec"                   # the editor's spec, among the keeper's drafts
 
 
+def _kept_spec_title(d: spec_drafts.SpecDraft) -> str:
+    """A kept spec in the banner's list: its gap, drafted or edited, when."""
+    if d.problem:
+        return f"cannot be read: {d.path.name}"
+    gap = f"gap #{d.gap.get('id')}" if d.gap and d.gap.get("id") is not None else "no gap"
+    return f"{gap} · {'edited' if d.edited else 'drafted'} {d.kept_at or ''}".rstrip()
+
+
 class ExperimentsView(CoreView):
     openGap = Signal(int)
     runFinished = Signal(int, str)  # exit code, status
@@ -149,6 +157,10 @@ class ExperimentsView(CoreView):
                                 write=lambda path, data: spec_drafts.write_draft(path, **data))
         self.kept.failed.connect(self.draftNotKept)
         self.offered: Optional[spec_drafts.SpecDraft] = None   # a kept spec the banner offers to restore
+        self.kept_specs: list[spec_drafts.SpecDraft] = []        # every kept spec the banner lists, newest first
+        # the editor holds a spec drafted from a gap and neither saved nor launched: kept like an edited one
+        # (an unsent e-mail's draft), and closing the window asks nothing about it while it is not edited
+        self.drafted = False
 
         self.gap_label = QLabel()
         self.gap_label.setTextFormat(Qt.RichText)
@@ -160,14 +172,22 @@ class ExperimentsView(CoreView):
         self.editor.setPlaceholderText("An experiment spec (TOML). Draft one from a gap in the Gaps view, "
                                        "or open a spec file.")
         self.editor.textChanged.connect(lambda: self.kept.keep(SPEC_KEY, self._draft_data))
-        # saved, launched or replaced: its draft goes (an edit afterwards starts a new one)
-        self.editor.document().modificationChanged.connect(lambda edited: edited or self._drop_own_draft())
+        # saved, launched or replaced: its draft goes (an edit afterwards starts a new one); a drafted spec
+        # edited back to its drafted text stays kept
+        self.editor.document().modificationChanged.connect(
+            lambda edited: edited or self.drafted or self._drop_own_draft())
         self.draft_banner = QFrame()
         self.draft_banner.setObjectName("specDraftBanner")
         self.draft_banner.setStyleSheet(theme.banner_sheet("specDraftBanner"))
         self.draft_label = QLabel()
         self.draft_label.setWordWrap(True)
         self.draft_label.setMinimumWidth(1)
+        self.draft_choice = QComboBox()          # which kept spec, when there are several (one per gap drafted)
+        self.draft_choice.setObjectName("keptSpecChoice")
+        self.draft_choice.setToolTip("The experiment specs kept unsaved, newest first: Restore or Discard "
+                                     "the one shown")
+        self.draft_choice.currentIndexChanged.connect(self._show_offered)
+        self.draft_choice.hide()
         self.restore_button = QPushButton("Restore")
         self.restore_button.setObjectName("restoreSpecDraft")
         self.restore_button.clicked.connect(lambda: self.restore_draft())
@@ -177,6 +197,7 @@ class ExperimentsView(CoreView):
         bl = QHBoxLayout(self.draft_banner)
         bl.setContentsMargins(8, 4, 8, 4)
         bl.addWidget(self.draft_label, 1)
+        bl.addWidget(self.draft_choice)
         bl.addWidget(self.restore_button)
         bl.addWidget(self.discard_draft_button)
         self.draft_banner.hide()
@@ -297,7 +318,7 @@ class ExperimentsView(CoreView):
         listed could be selected and resumed in the wrong library). The spec typed stays, and so does its
         draft, which moves to the new library's folder (library_changed)."""
         if lib is not None:
-            self._drop_own_draft()
+            self._set_aside_spec()          # an unedited drafted spec stays in the library of its gap
         self.runs = []
         self.history.blockSignals(True)
         try:
@@ -458,15 +479,23 @@ class ExperimentsView(CoreView):
         """Put a spec drafted from ``gap`` in the editor; False when the user kept an edited spec instead."""
         if not self.confirm_replace_spec(f"Draft a spec for gap #{gap.get('id')}"):
             return False
-        self.gap = gap
-        self.spec_file = None
-        self._show_gap()
         from gapscope.experiments import draft_spec_from_gap
 
         try:
-            self._set_spec(draft_spec_from_gap(gap, lib=self.lib))
+            text = draft_spec_from_gap(gap, lib=self.lib)
         except Exception as exc:  # noqa: BLE001 - show why the draft failed, keep the editor usable
             self.run_label.setText(f"Could not draft a spec for this gap: {exc}")
+            return True
+        self._set_aside_spec()
+        self.gap = gap
+        self.spec_file = None
+        self._show_gap()
+        self._set_spec(text)
+        self.drafted = True
+        if self.lib is not None:             # this gap drafted again: one kept draft of it, not two
+            spec_drafts.remove_same_drafts(self.lib.path, text, gap, self.kept.paths())
+        self.keep_draft()
+        self.offer_drafts(announce=False)    # a spec drafted before it and set aside is listed
         return True
 
     # the editor's spec, edited by hand and not saved anywhere, is the user's work: it is never replaced
@@ -535,6 +564,7 @@ class ExperimentsView(CoreView):
         except (OSError, UnicodeDecodeError) as exc:
             self._refuse(f"Cannot open {path}: {exc}")
             return
+        self._set_aside_spec()
         self._set_spec(text)
         self.spec_file = Path(path)
         # the gap shown is the opened spec's own ([source] gap_id, what its run records), never the one a
@@ -575,7 +605,9 @@ class ExperimentsView(CoreView):
             QMessageBox.warning(self, "Save spec", f"Cannot write {path}: {exc}")
             return False
         self.spec_file = Path(path)
+        self.drafted = False
         self.editor.document().setModified(False)
+        self._drop_own_draft()               # saved: a drafted spec never edited has no modification to end
         return True
 
     def writers(self) -> list:
@@ -583,11 +615,12 @@ class ExperimentsView(CoreView):
 
     # --- the unsaved spec, kept on disk (spec_drafts.py) ----------------------------------------------
     def _draft_data(self) -> Optional[dict]:
-        """What the spec's draft file holds while the editor has unsaved edits; None (no draft) once it has
-        none (saved, launched, discarded, emptied)."""
-        if not self.spec_edited():
+        """What the spec's draft file holds while the editor has unsaved edits or a drafted spec; None (no
+        draft) once it has neither (saved, launched, discarded, emptied)."""
+        text, edited = self.editor.toPlainText(), self.spec_edited()
+        if not edited and not (self.drafted and text.strip()):
             return None
-        return spec_drafts.draft_data(self.editor.toPlainText(), self.gap, self.spec_file)
+        return spec_drafts.draft_data(text, self.gap, self.spec_file, edited=edited)
 
     def keep_draft(self) -> None:
         """Write the editor's spec to its draft file now (or remove the file when nothing is unsaved)."""
@@ -597,48 +630,80 @@ class ExperimentsView(CoreView):
     def _drop_own_draft(self) -> None:
         self.kept.drop(SPEC_KEY)
 
+    def _set_aside_spec(self) -> None:
+        """The editor's spec is replaced (a new draft, Open…, a kept spec restored, another library), unsaved
+        edits already saved or discarded by the user's answer: a drafted spec never edited stays kept, listed
+        with the others; the draft of anything else goes."""
+        if self.drafted and not self.spec_edited():
+            self.kept.release(SPEC_KEY)
+        else:
+            self._drop_own_draft()
+        self.drafted = False
+
     def close_drafts(self, keep: bool) -> None:
         """The window closes. ``keep``: nobody was asked about the spec (SIGTERM), whose unsaved edits are
-        kept to be offered next time; otherwise the user chose to save or to discard them."""
-        if keep:
+        kept to be offered next time; otherwise the user chose to save or to discard them. A drafted spec
+        not edited is kept either way: nobody asked for it to go."""
+        if keep or (self.drafted and not self.spec_edited()):
             self.keep_draft()
         else:
             self._drop_own_draft()
 
-    def offer_drafts(self) -> None:
-        """Show the newest spec kept unsaved by an earlier session (not this editor's own, nor one another
-        window open on the library is editing) in the banner."""
+    def offer_drafts(self, announce: bool = True) -> None:
+        """List the specs kept unsaved (by an earlier session, or drafted here and set aside; not this
+        editor's own, nor one another window open on the library is editing) in the banner, newest first,
+        the one chosen in its list shown; ``announce``: say so in the status bar too."""
         own = self.kept.paths()
         kept = [d for d in spec_drafts.list_drafts(self.lib.path)
                 if d.path not in own and not d.open_elsewhere] if self.lib else []
-        self.offered = kept[0] if kept else None
-        if self.offered is None:
+        was = self.offered.path if self.offered is not None else None
+        self.kept_specs = kept
+        self.draft_choice.blockSignals(True)
+        try:
+            self.draft_choice.clear()
+            self.draft_choice.addItems([_kept_spec_title(d) for d in kept])
+            at = next((i for i, d in enumerate(kept) if d.path == was), 0)
+            self.draft_choice.setCurrentIndex(at if kept else -1)
+        finally:
+            self.draft_choice.blockSignals(False)
+        self.draft_choice.setVisible(len(kept) > 1)
+        if not kept:
+            self.offered = None
             self.draft_banner.hide()
             return
-        d = self.offered
-        more = f" ({len(kept) - 1} more after it)" if len(kept) > 1 else ""
+        self._show_offered(at)
+        self.draft_banner.show()
+        if announce:
+            self.draftOffered.emit(self.draft_label.text())
+
+    def _show_offered(self, index: int) -> None:
+        """The kept spec chosen in the banner's list is the one Restore and Discard act on."""
+        if not 0 <= index < len(self.kept_specs):
+            return
+        d = self.offered = self.kept_specs[index]
+        more = f" ({len(self.kept_specs) - 1} more kept)" if len(self.kept_specs) > 1 else ""
+        when = f"on {d.kept_at}" if d.kept_at else "earlier"
         if d.problem:
             text = f"An unsaved experiment spec was kept, but {d.problem}.{more}"
         else:
             gap = f" for gap #{d.gap.get('id')}" if d.gap and d.gap.get("id") is not None else ""
-            text = (f"An experiment spec{gap} edited {('on ' + d.kept_at) if d.kept_at else 'earlier'} was not "
-                    f"saved when GapScope closed.{more}")
+            text = (f"An experiment spec drafted{gap} {when} is kept, not saved.{more}" if not d.edited else
+                    f"An experiment spec{gap} edited {when} was not saved when GapScope closed.{more}")
         self.draft_label.setText(text)
         self.restore_button.setEnabled(not d.problem)
-        self.draft_banner.show()
-        self.draftOffered.emit(text)
 
     def restore_draft(self) -> bool:
         """Put the offered spec in the editor, unsaved as it was (its draft file now follows the editor)."""
         d = self.offered
         if d is None or d.problem or not self.confirm_replace_spec("Restore the kept spec"):
             return False
-        self._drop_own_draft()                 # what the editor held was saved or discarded just now
+        self._set_aside_spec()                 # what the editor held was saved or discarded just now
         self.gap = d.gap
         self.spec_file = Path(d.spec_file) if d.spec_file else None
         self._show_gap()
+        self.drafted = not d.edited            # a drafted spec comes back as it was: unedited, still kept
         self.editor.setPlainText(d.text)
-        self.editor.document().setModified(True)
+        self.editor.document().setModified(d.edited)
         self.kept.adopt(SPEC_KEY, d.path)
         self.keep_draft()                      # now this window's: another one opened meanwhile leaves it
         self.offer_drafts()
@@ -689,7 +754,9 @@ class ExperimentsView(CoreView):
             spec_path.write_text(text, encoding="utf-8")
         except OSError as exc:
             return self._refuse(f"Not started: cannot write the spec to {spec_path}: {exc}")
+        self.drafted = False
         self.editor.document().setModified(False)       # kept: the launched copy in the library's spec folder
+        self._drop_own_draft()
         sig = self._signals
         p = RunProcess(spec_path, library=str(self.lib.path), overrides=self._data_paths_beside_file(spec),
                        on_event=sig.event.emit, on_stderr=sig.stderr.emit, env={"PYTHONUNBUFFERED": "1"})
@@ -822,6 +889,11 @@ class ExperimentsView(CoreView):
                 + f" (best epoch {e.get('best_epoch')})")
         elif kind == "start":
             self.log.appendPlainText(f"run {e.get('run_id')} in {e.get('folder')} on {e.get('device')}")
+            if e.get("resumed"):   # where it continues (the core's words, as `gapscope run --resume` prints)
+                from gapscope.experiments.resume_point import resume_line
+
+                self.log.appendPlainText(resume_line(e))
+                self.run_label.setText(f"Run {e.get('run_id', '')} on {e.get('device', '?')}: {resume_line(e)}")
         elif kind == "cancelled":
             self.log.appendPlainText(f"cancelled after {e.get('folds_done')} folds; checkpoint kept in {e.get('folder')}")
 
