@@ -64,3 +64,11 @@ def test_an_unreadable_kept_list_is_no_list(library):
     assert kept_scope(library) is None
     library.set_setting("triage.scope", "garbage")
     assert kept_scope(library) is None
+
+
+def test_a_kept_list_with_a_short_or_odd_cluster_is_no_list(library):
+    """Written by another client or an older app: the value is a convenience, never a reason the Triage view
+    fails to open (an IndexError or KeyError from the record escaped kept_scope)."""
+    for record in ({"cluster": [3]}, {"cluster": {"map": 1}}, {"ids": {"a": 1}}):
+        library.set_setting("triage.scope", record)
+        assert kept_scope(library) is None, record
