@@ -101,3 +101,20 @@ def test_a_title_page_adds_no_title_note_to_the_import(pdf_library, shared_data)
     assert res.status == "new-paper"
     [run] = [e for e in pdf_library.imports_log() if e["source"] == "pdf"]
     assert not [w for w in run["warnings"] if "title" in w]
+
+
+def test_a_venue_and_year_in_a_title_is_no_citation():
+    """A shared task's or a challenge's report names its venue and year in brackets ("(SemEval 2024)",
+    "(WMT 2023)"): a title, kept from page 1 or the Title property, where a citation in running text
+    ("(Brown and London, 1998b", "(Smith 2019)", "Toomre, 2000)") still marks a line as no title."""
+    from gapscope.fulltext.meta import title_problem
+
+    for title in ("Team Alpha at Task 4 (SemEval 2024): Detecting Persuasion Techniques in Memes",
+                  "Findings of the Shared Task on Machine Translation (WMT 2023)",
+                  "Large Language Model Efficiency Competition (NeurIPS 2023): Lessons Learned",
+                  "Lessons from the Shared Task (Findings of WMT, 2023)"):
+        assert title_problem(title) is None, title
+    for line in ("the cosmic web (Brown and London, 1998b) revisited in detail here",
+                 "as shown before (Smith 2019) for the spiral arms of galaxies",
+                 "as the tidal tails of Toomre, 2000) show for the spiral arms"):
+        assert title_problem(line) == "a citation or an identifier", line
