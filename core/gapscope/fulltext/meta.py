@@ -254,7 +254,8 @@ def _cut_sentence(text: str) -> bool:
     mainly by ..." on a page cut from a paper); not "mRNA ...", "eLife ...". Page 1 only: a Title property
     typed in lower case is still a title."""
     first = text.split()[0]
-    return text[0].islower() and not re.search(r"[A-Z\d]", first)
+    # a word and a colon is a name before its subtitle ("mixup: Beyond Empirical Risk Minimization")
+    return text[0].islower() and not re.search(r"[A-Z\d]", first) and not first.endswith(":")
 
 
 def _authors_after(lines: list[Line], title: list[Line]) -> list[str]:
