@@ -110,3 +110,16 @@ def test_a_cluster_still_labelled_by_a_list_is_named_by_its_best_phrase_of_sever
     assert m.clusters[0].label == "code generation"
     assert m.clusters[1].label == "vision-language, cropping, encoders"
     assert m.clusters[2].label == "program repair, bugs, patches"
+
+
+def test_a_method_map_with_no_method_concepts_still_records_the_batch_it_was_labelled_from():
+    """Concepts of the problem kind only leave a method map's labels nothing to read: the map still records the
+    concept batch it was labelled from, or `gapscope concepts` and the app call its labels stale forever and
+    `gapscope map relabel` never clears it (analyze.maps_label_stale compares this batch)."""
+    from gapscope.maps import PaperConcepts, apply_labels
+
+    m = _toy_map("method")
+    texts = {p: "We train it end to end." for p in m.assignments}
+    phrases = {p: ["medical image"] for p in _first(m, 0, 40)}
+    apply_labels(m, PaperConcepts(phrases=phrases, batch=7, kinds={"medical image": "problem"}), texts=texts)
+    assert m.params["label_concept_batch"] == 7

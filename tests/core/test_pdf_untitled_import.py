@@ -101,3 +101,37 @@ def test_a_title_page_adds_no_title_note_to_the_import(pdf_library, shared_data)
     assert res.status == "new-paper"
     [run] = [e for e in pdf_library.imports_log() if e["source"] == "pdf"]
     assert not [w for w in run["warnings"] if "title" in w]
+
+
+def test_a_venue_and_year_in_a_title_is_no_citation():
+    """A shared task's or a challenge's report names its venue and year in brackets ("(SemEval 2024)",
+    "(WMT 2023)"): a title, kept from page 1 or the Title property, where a citation in running text
+    ("(Brown and London, 1998b", "(Smith 2019)", "Toomre, 2000)") still marks a line as no title."""
+    from gapscope.fulltext.meta import title_problem
+
+    for title in ("Team Alpha at Task 4 (SemEval 2024): Detecting Persuasion Techniques in Memes",
+                  "Findings of the Shared Task on Machine Translation (WMT 2023)",
+                  "Large Language Model Efficiency Competition (NeurIPS 2023): Lessons Learned",
+                  "Lessons from the Shared Task (Findings of WMT, 2023)"):
+        assert title_problem(title) is None, title
+    for line in ("the cosmic web (Brown and London, 1998b) revisited in detail here",
+                 "as shown before (Smith 2019) for the spiral arms of galaxies",
+                 "as the tidal tails of Toomre, 2000) show for the spiral arms"):
+        assert title_problem(line) == "a citation or an identifier", line
+
+
+def test_a_title_page_whose_title_starts_with_a_lower_case_name_keeps_it():
+    """"mixup: Beyond Empirical Risk Minimization" starts in lower case, as a sentence cut at a line does, but
+    its first word is a name followed by its subtitle: the title, not running text (before, the authors' line
+    below it was tried instead, and the paper was named after its file)."""
+    from gapscope.fulltext.extract import Line
+    from gapscope.fulltext.meta import _page1_title, title_page
+
+    body = ["Large deep neural networks are powerful, but exhibit undesirable behaviors such as memorization",
+            "and sensitivity to adversarial examples. In this work, we propose mixup, a simple learning",
+            "principle to alleviate these issues. In essence, mixup trains a neural network on convex"]
+    lines = [Line(0, 50, 50, 500, 70, "mixup: Beyond Empirical Risk Minimization", 17, False),
+             Line(0, 50, 90, 500, 100, "Hongyi Zhang, Moustapha Cisse, Yann N. Dauphin, David Lopez-Paz", 11, False),
+             *(Line(0, 50, 130 + 20 * i, 500, 140 + 20 * i, t, 10, False) for i, t in enumerate(body))]
+    title, block = _page1_title(lines)
+    assert title == "mixup: Beyond Empirical Risk Minimization" and title_page(lines, block)

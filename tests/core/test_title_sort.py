@@ -90,3 +90,27 @@ def test_a_title_edited_outside_gapscope_sorts_by_its_new_text_once_reopened(tmp
     shown = _shown(lib)
     assert shown.index("Aardvark burrows") == 2 and shown.index("Yak herding") == len(shown) - 2
     lib.close()
+
+
+def test_a_library_another_process_is_writing_to_still_opens_with_keys_to_repair(tmp_path):
+    """A key noted stale (a title edited outside GapScope, or by GapScope to a title of the same key: a change
+    of case) is repaired on opening, but that repair is no reason to refuse the library while another
+    process holds the write lock (an import's batch, a second window's save): the open goes on, and the next
+    one repairs it, as interrupted imports are marked."""
+    path = tmp_path / "lib.gapscope"
+    lib = Library(path)
+    _import(lib, tmp_path)
+    lib.close()
+    conn = sqlite3.connect(str(path / "library.sqlite"), isolation_level=None)
+    conn.execute("UPDATE papers SET title = 'Aardvark burrows' WHERE title = 'Zebra crossings'")
+    conn.execute("BEGIN IMMEDIATE")               # another writer, for longer than this open waits
+    try:
+        lib = Library(path, busy_timeout_s=0.05, lock_patience_s=0.1)
+        assert "Aardvark burrows" in _shown(lib)
+        lib.close()
+    finally:
+        conn.execute("ROLLBACK")
+        conn.close()
+    lib = Library(path)
+    assert _shown(lib).index("Aardvark burrows") == 2
+    lib.close()

@@ -214,7 +214,16 @@ def test_a_recall_bound_below_one_percent_never_reads_at_least_0_percent(labels)
 def test_the_recall_bound_keeps_whole_percents_from_one_percent_up():
     from gapscope.triage.stopping import recall_at_least
 
-    assert recall_at_least(27, 367) == f"{27 / (27 + 367):.0%}"
+    assert recall_at_least(27, 367) == "6%"            # 6.85 %: a lower bound, down
     assert recall_at_least(1, 0) == "100%"
     assert recall_at_least(36, 10083) == "0.3%"        # 0.36 %: down, never up
     assert recall_at_least(1, 19_999) == "0.005%"
+
+
+def test_a_recall_bound_short_of_all_never_reads_at_least_100_percent():
+    """300 found with up to 1 relevant paper unseen is 99.7 %: "at least 100%" beside "0 to 1 unseen relevant"
+    says nothing can be missing, which the bound does not say."""
+    from gapscope.triage.stopping import recall_at_least
+
+    assert recall_at_least(300, 1) == "99%"
+    assert recall_at_least(199, 1) == "99%"

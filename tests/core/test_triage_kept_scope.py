@@ -64,3 +64,22 @@ def test_an_unreadable_kept_list_is_no_list(library):
     assert kept_scope(library) is None
     library.set_setting("triage.scope", "garbage")
     assert kept_scope(library) is None
+
+
+def test_a_kept_list_with_a_short_or_odd_cluster_is_no_list(library):
+    """Written by another client or an older app: the value is a convenience, never a reason the Triage view
+    fails to open (an IndexError or KeyError from the record escaped kept_scope)."""
+    for record in ({"cluster": [3]}, {"cluster": {"map": 1}}, {"ids": {"a": 1}}):
+        library.set_setting("triage.scope", record)
+        assert kept_scope(library) is None, record
+
+
+def test_a_kept_list_whose_search_no_longer_runs_is_named_with_why_not_a_traceback(library):
+    """The Triage view keeps what its search box holds, a search that does not parse too (the view says so
+    in red): `triage scope` names the list and what is wrong with its search, as `triage next` does."""
+    _papers(library, ["protein folding"])
+    keep_scope(library, KeptScope(Scope(query='"protein')))
+    for args in ((), ("--json",)):
+        res = CliRunner().invoke(main, ["--library", str(library.path), "triage", "scope", *args])
+        assert res.exit_code != 0 and isinstance(res.exception, SystemExit), repr(res.exception)
+        assert "bad search" in res.output and "protein" in res.output, res.output

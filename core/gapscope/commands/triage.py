@@ -290,11 +290,17 @@ def triage_scope(ref, as_json) -> None:
     """The list the desktop app screens this library over (kept with the library; it opens on it again)."""
     from ..triage.kept_scope import kept_scope, scope_record
 
+    from ..store import LibraryError
+
     lib = ref.open()
     kept = kept_scope(lib)
+    try:
+        # the view keeps what its search box holds, a search that does not parse too: said, as `triage next` does
+        papers = len(kept.scope.paper_ids(lib)) if kept is not None else 0
+    except LibraryError as exc:
+        fail(f"the list kept, {kept.describe()}, does not run: {exc}")
     if as_json:
-        emit_json(None if kept is None else {**scope_record(kept), "gone": list(kept.gone),
-                                             "papers": len(kept.scope.paper_ids(lib))})
+        emit_json(None if kept is None else {**scope_record(kept), "gone": list(kept.gone), "papers": papers})
         return
     if kept is None:
         click.echo("no screening list kept: the app screens the whole library")
@@ -303,7 +309,7 @@ def triage_scope(ref, as_json) -> None:
         click.echo(f"the list kept is gone ({', '.join(kept.gone)} no longer in the library): "
                    f"the app screens {kept.scope.describe()} instead")
         return
-    click.echo(f"{kept.describe()}: {plural(len(kept.scope.paper_ids(lib)), 'paper')}")
+    click.echo(f"{kept.describe()}: {plural(papers, 'paper')}")
 
 
 @triage.command("conflicts")

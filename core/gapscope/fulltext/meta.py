@@ -127,9 +127,11 @@ _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00ad": ""})
 _SECTION_NAME = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.)\s+\S+(?:\s+\S+){0,4}$")
 # capitals before a capitalised word: the heading a line of body text may run into
 _CAPITALS_LEAD = re.compile(r"^([A-Z][A-Z&,]*(?:\s+[A-Z&][A-Z&,]*)*)\s+[A-Z][a-z]")
-# a citation in running text: "(Brown and London, 1998b", "(Smith 2019)", "Toomre, 2000)"
-_CITED = re.compile(r"\([A-Z][\w'’-]+(?:\s+(?:and|&)\s+[A-Z][\w'’-]+)?,?\s+(?:19|20)\d\d[a-z]?\b"
-                    r"|[A-Z][\w'’-]+,\s+(?:19|20)\d\d[a-z]?\)")
+# a citation in running text: "(Brown and London, 1998b", "(Smith 2019)", "Toomre, 2000)"; a surname is written
+# in lower case after its capital ("O'Brien", "Smith-Jones"), a venue is not ("(SemEval 2024)", "(WMT 2023)": a title)
+_SURNAME = r"[A-Z][^\W\d_A-Z]*(?:['’-][A-Z]?[^\W\d_A-Z]+)*"
+_CITED = re.compile(rf"\({_SURNAME}(?:\s+(?:and|&)\s+{_SURNAME})?,?\s+(?:19|20)\d\d[a-z]?\b"
+                    rf"|(?<![\w'’-]){_SURNAME},\s+(?:19|20)\d\d[a-z]?\)")
 _TRAILING_FUNCTION_WORD = re.compile(r"\b(?:a|an|the|of|in|on|for|to|and|or|with|by|from|at|via|as)$", re.I)
 
 
@@ -252,7 +254,8 @@ def _cut_sentence(text: str) -> bool:
     mainly by ..." on a page cut from a paper); not "mRNA ...", "eLife ...". Page 1 only: a Title property
     typed in lower case is still a title."""
     first = text.split()[0]
-    return text[0].islower() and not re.search(r"[A-Z\d]", first)
+    # a word and a colon is a name before its subtitle ("mixup: Beyond Empirical Risk Minimization")
+    return text[0].islower() and not re.search(r"[A-Z\d]", first) and not first.endswith(":")
 
 
 def _authors_after(lines: list[Line], title: list[Line]) -> list[str]:

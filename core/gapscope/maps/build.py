@@ -86,6 +86,9 @@ def apply_labels(m: Map, concepts: Optional[PaperConcepts], *, texts: Optional[M
     members: dict[int, list[int]] = {c: [] for c in ids}
     for p, c in m.assignments.items():
         members.setdefault(c, []).append(int(p))
+    # the batch read, kept before a method map narrows the concepts: none of the method kind leaves them empty,
+    # and a map recording no batch reads as labelled from old concepts at every analyze (analyze.maps_label_stale)
+    batch = concepts.batch if concepts else None
     techniques = bool(concepts) and texts is not None and m.facet == "method"
     if techniques:
         concepts = techniques_only(concepts, texts)
@@ -130,7 +133,7 @@ def apply_labels(m: Map, concepts: Optional[PaperConcepts], *, texts: Optional[M
             listed[cid].label = got.label          # the list stays in the hover (concepts, keywords)
             phrased[cid] = got
     m.params["labels"] = m.label_kind
-    m.params["label_concept_batch"] = concepts.batch if concepts else None
+    m.params["label_concept_batch"] = batch
     m.params["concept_phrases"] = {str(c.id): c.concepts for c in m.clusters if c.concepts}
     # the share of each phrase-labelled cluster's papers that name its label's first concept
     m.params["label_cover"] = {str(c): round(p.cover, 3) for c, p in sorted(phrased.items())}

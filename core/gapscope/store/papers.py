@@ -267,12 +267,15 @@ class PapersMixin:
             return 0                           # a schema before migration 1530 (a test's older library)
         if self._conn.execute("SELECT 1 FROM title_sort_stale LIMIT 1").fetchone() is None:
             return 0
-        with self._transaction() as conn:
-            rows = conn.execute("SELECT p.id, p.title FROM title_sort_stale s JOIN papers p ON p.id = s.paper_id"
-                                ).fetchall()
-            conn.executemany("UPDATE papers SET title_sort = ? WHERE id = ?",
-                             [(title_sort_key(t), pid) for pid, t in rows])
-            conn.execute("DELETE FROM title_sort_stale")
+        try:
+            with self._transaction() as conn:
+                rows = conn.execute("SELECT p.id, p.title FROM title_sort_stale s JOIN papers p ON p.id = s.paper_id"
+                                    ).fetchall()
+                conn.executemany("UPDATE papers SET title_sort = ? WHERE id = ?",
+                                 [(title_sort_key(t), pid) for pid, t in rows])
+                conn.execute("DELETE FROM title_sort_stale")
+        except sqlite3.OperationalError:   # busy beyond the wait (another writer): the notes stay, repaired next time
+            return 0
         return len(rows)
 
     def set_paper_abstract(self, paper_id: int, abstract: str, *, expected: str,

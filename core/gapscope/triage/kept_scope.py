@@ -66,7 +66,7 @@ def kept_scope(lib) -> Optional[KeptScope]:
         return None
     try:
         kept = _from_record(record)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, LookupError):   # LookupError: a cluster not a [map, cluster] pair
         return None
     gone = _gone(lib, kept)
     if not gone:

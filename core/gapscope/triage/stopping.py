@@ -278,11 +278,11 @@ def add_readiness(stats: dict) -> dict:
 
 def recall_at_least(found: int, upper: int) -> str:
     """Recall so far is at least found / (found + upper), as a percentage: whole percents from 1 % up; below
-    that one significant digit, rounded down so that a lower bound is never rounded up, and 36 relevant
-    papers found never read as "at least 0%"."""
+    that one significant digit. Rounded down, both, so that a lower bound is never rounded up: 36 relevant
+    papers found never read as "at least 0%", nor 300 found with 1 unseen as "at least 100%"."""
     share = 100.0 * found / (found + upper)
     if share >= 1:
-        return f"{share:.0f}%"
+        return f"{math.floor(share + 1e-9):.0f}%"
     digits = -math.floor(math.log10(share))
     return f"{math.floor(share * 10 ** digits + 1e-9) / 10 ** digits:.{digits}f}%"
 
