@@ -114,3 +114,23 @@ def test_a_library_another_process_is_writing_to_still_opens_with_keys_to_repair
     lib = Library(path)
     assert _shown(lib).index("Aardvark burrows") == 2
     lib.close()
+
+
+def test_opening_never_waits_on_another_writer_for_its_housekeeping(tmp_path):
+    """The key repair (and the marking of interrupted imports) runs while the library opens, in the desktop on
+    the GUI thread: with another writer holding the lock it takes the lock at once or leaves the work for the
+    next opening, never waiting out the busy timeout and the lock patience first (up to 150 s by default)."""
+    path = tmp_path / "lib.gapscope"
+    lib = Library(path)
+    _import(lib, tmp_path)
+    lib.close()
+    conn = sqlite3.connect(str(path / "library.sqlite"), isolation_level=None)
+    conn.execute("UPDATE papers SET title = 'Aardvark burrows' WHERE title = 'Zebra crossings'")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        lib = Library(path, busy_timeout_s=0.5, lock_patience_s=0.5)
+        assert (lib.lock_retries, lib.lock_wait_s) == (0, 0)
+        lib.close()
+    finally:
+        conn.execute("ROLLBACK")
+        conn.close()

@@ -140,11 +140,11 @@ class ImportsMixin:
             return 0
         try:
             # on open, like the migrations: not a user's write, so allowed from any thread
-            with self._transaction() as conn:
+            with self._transaction(wait=False) as conn:     # never holds up the opening
                 conn.executemany(
                     "UPDATE imports SET status = 'interrupted', finished_at = COALESCE(finished_at, ?), message = ?"
                     " WHERE id = ? AND status = 'running'", dead)
-        except sqlite3.OperationalError:  # read-only, or busy beyond the timeout: say it next time
+        except sqlite3.OperationalError:  # read-only, or another writer holds the lock: say it next time
             return 0
         return len(dead)
 

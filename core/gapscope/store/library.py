@@ -291,8 +291,10 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
             yield conn
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """The transaction itself, without the writer-thread check (migrations on open)."""
+    def _transaction(self, *, wait: bool = True) -> Iterator[sqlite3.Connection]:
+        """The transaction itself, without the writer-thread check (migrations on open). ``wait=False``: the
+        lock at once or sqlite3.OperationalError "database is locked", for housekeeping on opening that can
+        wait for the next opening rather than hold the window for the busy timeout and the lock patience."""
         with self._lock:
             if self._depth:
                 self._depth += 1
@@ -302,7 +304,10 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
                     self._depth -= 1
                 return
             with self._uninterrupted():     # a Cancel would roll the whole transaction back (store/interrupt.py)
-                self._begin_immediate()
+                if wait:
+                    self._begin_immediate()
+                elif not self._begin_at_once():
+                    raise sqlite3.OperationalError("database is locked")
                 self._depth = 1
                 try:
                     yield self._conn

@@ -268,13 +268,13 @@ class PapersMixin:
         if self._conn.execute("SELECT 1 FROM title_sort_stale LIMIT 1").fetchone() is None:
             return 0
         try:
-            with self._transaction() as conn:
+            with self._transaction(wait=False) as conn:     # never holds up the opening
                 rows = conn.execute("SELECT p.id, p.title FROM title_sort_stale s JOIN papers p ON p.id = s.paper_id"
                                     ).fetchall()
                 conn.executemany("UPDATE papers SET title_sort = ? WHERE id = ?",
                                  [(title_sort_key(t), pid) for pid, t in rows])
                 conn.execute("DELETE FROM title_sort_stale")
-        except sqlite3.OperationalError:   # busy beyond the wait (another writer): the notes stay, repaired next time
+        except sqlite3.OperationalError:   # another writer holds the lock: the notes stay, repaired next time
             return 0
         return len(rows)
 
