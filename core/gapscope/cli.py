@@ -6,7 +6,7 @@ import click
 
 from . import __version__, settings
 from .commands import terminal
-from .commands.common import GapScopeGroup, LibraryRef
+from .commands.common import GapScopeGroup, LibraryRef, note_json_errors
 from .commands.help_format import wrap_help_in_whole_words
 from .settings import DEVICES
 
@@ -56,6 +56,7 @@ def _register() -> None:
     for name in _COMMAND_MODULES:
         importlib.import_module(f".commands.{name}", __package__).register(main)
     wrap_help_in_whole_words(main)
+    note_json_errors(main)          # a failure of a --json command is JSON on stdout too
 
 
 _register()
