@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import time
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
@@ -385,32 +386,60 @@ def emit_json(obj: Any) -> None:
     click.echo(re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
-class PlainProgress:
-    """Progress as plain lines (a log, a pipe, CI: no terminal to redraw a bar in): one line when the
-    stage in the message changes (the text before its first colon) and one per tenth of the way."""
+PLAIN_PROGRESS_EVERY_S = 5.0   # without a terminal: one progress line at most this often
+monotonic_clock = time.monotonic   # what PlainProgress reads the time from (a test gives a fake clock)
 
-    def __init__(self, label: str, stream=None) -> None:
+
+class PlainProgress:
+    """Progress as plain lines (a log, a pipe, a cluster job, CI: no terminal to redraw a bar in), so that
+    whoever reads the log can tell work from a hang: at most one line every ``interval`` seconds, the
+    first after ``interval`` (a short command prints none), each with the step's message (its stage
+    first: "topic: k-means k=73"), how far (done/total and percent) and the seconds so far. The core's
+    notices (a line of their own) always; nothing else when not ``enabled`` (--quiet)."""
+
+    def __init__(self, label: str, stream=None, *, enabled: bool = True, unit: str = "", clock=None,
+                 interval: float = PLAIN_PROGRESS_EVERY_S) -> None:
         self.label = label
-        self.stream = stream or sys.stderr
-        self.stage: Optional[str] = None
-        self.tenth = -1
+        self.stream = stream
+        self.enabled = enabled
+        self.unit = unit
+        self.clock = clock or monotonic_clock
+        self.interval = interval
+        self.started = self.last = self.clock()
 
     def __call__(self, done: int, total: int, message: str = "") -> None:
         from ..jobs import Notice
 
         if isinstance(message, Notice):
-            print(f"{self.label}: {message}", file=self.stream, flush=True)
+            self._print(f"{self.label}: {message}")
             return
-        stage = message.split(":", 1)[0] if message else ""
-        tenth = int(10 * done / total) if total > 0 else 0
-        if stage == self.stage and tenth <= self.tenth:
+        now = self.clock()
+        if not self.enabled or now - self.last < self.interval:
             return
-        self.stage, self.tenth = stage, tenth
-        pct = f"{100 * done / total:3.0f}%" if total > 0 else "   "
-        print(f"{self.label}: {pct} {message}".rstrip(), file=self.stream, flush=True)
+        self.last = now
+        parts = [f"{self.label}:", self._how_far(done, total), message, f"[{now - self.started:.0f} s]"]
+        self._print(" ".join(p for p in parts if p))
+
+    def _how_far(self, done: int, total: int) -> str:
+        def amount(n: int) -> str:
+            return f"{n / 1e6:.1f} MB" if self.unit == "B" else str(n)
+
+        if total <= 0:
+            return amount(done)
+        return f"{100 * done / total:.0f}% ({amount(done)}/{amount(total)})"
+
+    def _print(self, line: str) -> None:
+        print(line, file=self.stream or sys.stderr, flush=True)
 
     def close(self) -> None:
         pass
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):    # no isatty, or a closed stream
+        return False
 
 
 @contextmanager
@@ -423,10 +452,11 @@ def above_progress_bars() -> Iterator[None]:
 
 
 @contextmanager
-def progress_bar(label: str, enabled: bool = True, plain: bool = False, unit: str = "") -> Iterator[Any]:
-    """A tqdm bar on stderr driven by the core's ``progress(done, total, message)`` callback, or with
-    ``plain`` lines of text (:class:`PlainProgress`) where stderr is no terminal. ``unit="B"``: done and
-    total are bytes (an import reports how far through its file it is), shown as kB, MB, GB.
+def progress_bar(label: str, enabled: bool = True, plain: Optional[bool] = None, unit: str = "") -> Iterator[Any]:
+    """A tqdm bar on stderr driven by the core's ``progress(done, total, message)`` callback, or
+    plain lines of text (:class:`PlainProgress`) where stderr is no terminal (``plain`` None: found out
+    here; tqdm would draw nothing there). ``unit="B"``: done and total are bytes (an import reports how
+    far through its file it is), shown as kB, MB, GB.
 
     Yields ``(progress, cancel)``: Ctrl-C (or SIGTERM) sets the cancel token first (the core stops cleanly
     at the next batch boundary); a second one interrupts at once.
@@ -436,10 +466,10 @@ def progress_bar(label: str, enabled: bool = True, plain: bool = False, unit: st
     from ..jobs import CancelToken, Notice
 
     cancel = CancelToken()
+    if plain is None:
+        plain = not _is_terminal(sys.stderr)
     if plain:
-        bar = PlainProgress(label)
-        progress = bar if enabled else (lambda done, total, message="": bar(done, total, message)
-                                        if isinstance(message, Notice) else None)
+        progress = bar = PlainProgress(label, enabled=enabled, unit=unit)
     else:
         from tqdm import tqdm
 
