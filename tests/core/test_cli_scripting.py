@@ -114,8 +114,9 @@ def test_progress_bar_without_a_terminal_prints_plain_lines(monkeypatch):
         progress(1, 4, "scoring pairs")
         clock.t += 30
         progress(3, 4, "scoring pairs")
-    assert err.getvalue().splitlines() == [line for line in err.getvalue().splitlines() if line.startswith("gaps: ")]
-    assert "75%" in err.getvalue() and "\r" not in err.getvalue()
+    lines = err.getvalue().splitlines()
+    assert lines and all(line.startswith("gaps: ") and "scoring pairs" in line for line in lines), lines
+    assert "\r" not in err.getvalue()
 
 
 def test_the_library_option_says_which_commands_create_a_missing_library():
@@ -131,3 +132,57 @@ def test_the_commands_the_help_names_do_create_a_library(tmp_path):
     assert r.exit_code == 0 and (tmp_path / "n.gapscope").exists()
     r = CliRunner().invoke(main, ["--library", str(tmp_path / "m.gapscope"), "stats"])
     assert r.exit_code == EXIT_NOT_FOUND and not (tmp_path / "m.gapscope").exists()
+
+
+def test_a_map_reports_each_step_under_its_facet():
+    """Every progress message of a map names its facet (the stage of a plain progress line), and the
+    long steps after k-means (layout, keywords, labels) each say they have begun."""
+    import numpy as np
+
+    from gapscope.maps.build import make_map
+
+    rng = np.random.default_rng(0)
+    ids = np.arange(1, 61)
+    vecs = rng.normal(size=(60, 16)).astype("float32")
+    texts = {int(i): f"graph neural network paper {i % 7} about topic {i % 5}" for i in ids}
+    seen: list[tuple[int, str]] = []
+    make_map("topic", ids, vecs, texts, {}, progress=lambda done, total, message="": seen.append((done, message)))
+    assert seen and all(message.startswith("topic: ") for _, message in seen), seen
+    said = [message for _, message in seen]
+    assert any("choosing k" in m for m in said)
+    steps = [next(i for i, m in enumerate(said) if word in m) for word in ("layout", "keywords", "labels")]
+    assert steps == sorted(steps) and said[-1] == f"topic: {said[-1].split(': ')[1]}" and seen[-1][0] == 1000
+
+
+def test_an_update_held_back_by_the_interval_is_printed_when_it_is_over():
+    """A step that begins right after a line and runs long is shown once the interval is over (the
+    background tick), not hidden until the step after it reports."""
+    out, clock = io.StringIO(), FakeClock()
+    bar = PlainProgress("map", stream=out, clock=clock, interval=5.0)
+    clock.t += 6
+    bar(600, 1000, "topic: k-means k=73")
+    clock.t += 1
+    bar(850, 1000, "topic: keywords of 73 clusters")       # too soon: held back
+    bar.tick()
+    assert len(out.getvalue().splitlines()) == 1
+    clock.t += 20                                           # the keywords take 20 s, with no report
+    bar.tick()
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2 and "keywords of 73 clusters" in lines[1] and "85%" in lines[1]
+    bar.tick()
+    assert len(out.getvalue().splitlines()) == 2             # printed once
+
+
+def test_a_step_quiet_for_a_minute_is_said_again_with_how_long():
+    out, clock = io.StringIO(), FakeClock()
+    bar = PlainProgress("gaps", stream=out, clock=clock, interval=5.0)
+    clock.t += 10
+    bar(0, 3, "concept mentions in the abstracts")
+    clock.t += 30
+    bar.tick()
+    assert len(out.getvalue().splitlines()) == 1             # quiet, but not for a minute yet
+    clock.t += 31
+    bar.tick()
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2 and "concept mentions in the abstracts" in lines[1]
+    assert "no update for 61 s" in lines[1] and "[71 s]" in lines[1]
