@@ -13,8 +13,9 @@ from .settings import DEVICES
 
 @click.group(cls=GapScopeGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--library", "-L", envvar="GAPSCOPE_LIBRARY", type=click.Path(),
-              help="Library folder NAME.gapscope (created when missing), or an existing library file"
-                   " (default: your user data folder, or $GAPSCOPE_LIBRARY).")
+              help="Library folder NAME.gapscope, or an existing library file (default: your user data folder,"
+                   " or $GAPSCOPE_LIBRARY). init, sample, import, collect, attach and settings set create a"
+                   " missing library; the other commands refuse one.")
 @click.option("--device", type=click.Choice(DEVICES), default=None,
               help="Where encoders run (auto, cpu, cuda, mps); beats $GAPSCOPE_DEVICE and the saved settings.")
 @click.version_option(__version__, prog_name="gapscope")

@@ -122,7 +122,7 @@ def test_progress_bar_without_a_terminal_prints_plain_lines(monkeypatch):
 def test_the_library_option_says_which_commands_create_a_missing_library():
     text = CliRunner().invoke(main, ["--help"]).output
     assert "created when missing" not in text
-    for command in ("init", "sample", "import", "collect"):
+    for command in ("init", "sample", "import", "collect", "attach", "settings set"):
         assert command in text.split("--library", 1)[1].split("--device", 1)[0]
 
 
@@ -130,6 +130,11 @@ def test_the_commands_the_help_names_do_create_a_library(tmp_path):
     r = CliRunner().invoke(main, ["--library", str(tmp_path / "n.gapscope"), "settings", "set",
                                   "compute.device", "cpu"], catch_exceptions=False)
     assert r.exit_code == 0 and (tmp_path / "n.gapscope").exists()
+    rows = tmp_path / "rows.csv"
+    rows.write_text("title,abstract,year\nA title,An abstract,2020\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["--library", str(tmp_path / "i.gapscope"), "import", "--quiet", str(rows)],
+                           catch_exceptions=False)
+    assert r.exit_code == 0 and (tmp_path / "i.gapscope").exists()
     r = CliRunner().invoke(main, ["--library", str(tmp_path / "m.gapscope"), "stats"])
     assert r.exit_code == EXIT_NOT_FOUND and not (tmp_path / "m.gapscope").exists()
 
