@@ -308,10 +308,10 @@ def json_errors_wanted(usage_error: bool = False) -> bool:
     return "--json" in (words[:words.index("--")] if "--" in words else words)
 
 
-def say_error(line: str, code: int, fg: Optional[str] = None, usage_error: bool = False) -> None:
+def say_error(line: str, code: int, fg: Optional[str] = None) -> None:
     """A failure's line on stderr; with --json also ``{"error": ..., "code": ...}`` on stdout, the one
     thing a script that reads stdout gets (the message without its "error: " prefix)."""
-    if json_errors_wanted(usage_error):
+    if json_errors_wanted():
         message = line.strip()
         emit_json({"error": message[len("error: "):] if message.startswith("error: ") else message, "code": code})
     click.secho(line, fg=fg, err=True)
