@@ -10,8 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from gapscope.cli import main
-from gapscope.commands import common
-from gapscope.commands.common import EXIT_NOT_FOUND, PlainProgress, progress_bar
+from gapscope.commands import plain_progress
+from gapscope.commands.common import EXIT_NOT_FOUND, progress_bar
+from gapscope.commands.plain_progress import PlainProgress
 from gapscope.jobs import Notice
 
 
@@ -109,7 +110,7 @@ def test_plain_progress_notices_always_and_nothing_else_when_quiet():
 def test_progress_bar_without_a_terminal_prints_plain_lines(monkeypatch):
     err, clock = io.StringIO(), FakeClock()       # StringIO.isatty() is False: a log, a pipe, a cluster job
     monkeypatch.setattr("sys.stderr", err)
-    monkeypatch.setattr(common, "monotonic_clock", clock)
+    monkeypatch.setattr(plain_progress, "monotonic_clock", clock)
     with progress_bar("gaps") as (progress, _cancel):
         progress(1, 4, "scoring pairs")
         clock.t += 30
