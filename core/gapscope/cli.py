@@ -6,15 +6,16 @@ import click
 
 from . import __version__, settings
 from .commands import terminal
-from .commands.common import GapScopeGroup, LibraryRef
+from .commands.common import GapScopeGroup, LibraryRef, note_json_errors
 from .commands.help_format import wrap_help_in_whole_words
 from .settings import DEVICES
 
 
 @click.group(cls=GapScopeGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--library", "-L", envvar="GAPSCOPE_LIBRARY", type=click.Path(),
-              help="Library folder NAME.gapscope (created when missing), or an existing library file"
-                   " (default: your user data folder, or $GAPSCOPE_LIBRARY).")
+              help="Library folder NAME.gapscope, or an existing library file (default: your user data folder,"
+                   " or $GAPSCOPE_LIBRARY). init, sample, import, collect, attach and settings set create a"
+                   " missing library; the other commands refuse one.")
 @click.option("--device", type=click.Choice(DEVICES), default=None,
               help="Where encoders run (auto, cpu, cuda, mps); beats $GAPSCOPE_DEVICE and the saved settings.")
 @click.version_option(__version__, prog_name="gapscope")
@@ -56,6 +57,7 @@ def _register() -> None:
     for name in _COMMAND_MODULES:
         importlib.import_module(f".commands.{name}", __package__).register(main)
     wrap_help_in_whole_words(main)
+    note_json_errors(main)          # a failure of a --json command is JSON on stdout too
 
 
 _register()

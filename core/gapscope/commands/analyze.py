@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from .common import EXIT_CANCELLED, EXIT_ERROR, emit_json, fail, pass_library, progress_bar
@@ -30,8 +28,7 @@ def analyze(ref, facets, no_gaps, problem_facet, as_json, quiet) -> None:
 
     lib = ref.open()
     try:
-        with progress_bar("analyze", enabled=not quiet and not as_json,
-                          plain=not sys.stderr.isatty()) as (progress, cancel):
+        with progress_bar("analyze", enabled=not quiet and not as_json) as (progress, cancel):
             rep = run_analysis(lib, facets=facets or MAP_FACETS, gaps=not no_gaps, problem_facet=problem_facet,
                                progress=progress, cancel=cancel)
     except Cancelled:

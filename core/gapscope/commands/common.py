@@ -13,6 +13,7 @@ from typing import Any, Iterator, NoReturn, Optional
 import click
 
 from . import wind_down
+from .plain_progress import PlainProgress
 
 # Exit codes that mean something to a script.
 EXIT_OK = 0
@@ -72,6 +73,10 @@ class GapScopeGroup(click.Group):
         wind_down.the_process_ends_with_the_command()
         return self.main(*args, **kwargs)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[_WORDS] = list(args)        # for a usage error met before --json was read
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         from ..jobs import Cancelled
         from ..settings import SettingError
@@ -89,13 +94,13 @@ class GapScopeGroup(click.Group):
             # the code README promises, instead of click's "Aborted!" and 1; so does SIGTERM.
             wind_down.exit_at_the_next_interrupt()
             how = "SIGTERM" if isinstance(exc, Terminated) else "Ctrl-C"
-            click.echo(f"\ncancelled ({how}): committed work is kept", err=True)
+            say_error(f"\ncancelled ({how}): committed work is kept", EXIT_CANCELLED)
             sys.exit(EXIT_CANCELLED)
         except Cancelled:
             # a long command stopped by Ctrl-C / SIGTERM that has no message of its own for it: the
             # same code and words, not a traceback logged as a failure
             wind_down.exit_at_the_next_interrupt()
-            click.echo("cancelled: committed work is kept", err=True)
+            say_error("cancelled: committed work is kept", EXIT_CANCELLED)
             sys.exit(EXIT_CANCELLED)
         except MissingStep as exc:
             fail(str(exc), exc.exit_code)
@@ -108,8 +113,12 @@ class GapScopeGroup(click.Group):
                 _log_failure(f"{type(exc).__name__}: {exc}", traceback.format_exc())
                 raise
             fail(str(fault) + _damage_hint(fault, ref), fault.exit_code)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, BrokenPipeError):
-            raise                              # usage errors, and output piped into `head`: not failures
+        except click.exceptions.ClickException as exc:
+            if json_errors_wanted(usage_error=True):   # click then says it on stderr, as without --json
+                emit_json({"error": exc.format_message(), "code": exc.exit_code})
+            raise                              # usage errors: not failures
+        except (click.exceptions.Exit, click.exceptions.Abort, BrokenPipeError):
+            raise                              # output piped into `head`: not a failure
         except Exception as exc:
             # a bug: the traceback is shown as before, and kept in the log for a problem report
             _log_failure(f"{type(exc).__name__}: {exc}", traceback.format_exc())
@@ -248,10 +257,64 @@ def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
 
         if isinstance(handled, (LibraryFault, MissingStep)):
             code = handled.exit_code
-    click.secho(f"error: {message}", fg="red", err=True)
+    say_error(f"error: {message}", code, fg="red")
     if code not in (EXIT_OK, EXIT_CANCELLED):
         _log_failure(message)
     sys.exit(code)
+
+
+# ctx.meta keys (one dict shared by every context of an invocation, so the group's handlers see them after
+# the subcommand's context is gone): --json was given; the command line's words as typed.
+_JSON_GIVEN = "gapscope.json"
+_WORDS = "gapscope.words"
+
+
+def note_json_errors(group: click.Group) -> None:
+    """Every command's ``--json`` (the ``as_json`` parameter) records that it was given, so that
+    :func:`say_error` also prints the failure as JSON on stdout, wherever in the command it happens."""
+    for command in _all_commands(group):
+        for param in command.params:
+            if param.name == "as_json":
+                param.callback = _noting_json(param.callback)
+
+
+def _noting_json(callback):
+    def note(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value:
+            ctx.meta[_JSON_GIVEN] = True
+        return callback(ctx, param, value) if callback is not None else value
+
+    return note
+
+
+def _all_commands(group: click.Group) -> Iterator[click.Command]:
+    for command in group.commands.values():
+        yield command
+        if isinstance(command, click.Group):
+            yield from _all_commands(command)
+
+
+def json_errors_wanted(usage_error: bool = False) -> bool:
+    """Whether this command was given --json. A usage error may come before click has read --json (the
+    options are read in their order): then the words as typed (before a ``--``) tell."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return False
+    if ctx.meta.get(_JSON_GIVEN):
+        return True
+    if not usage_error:
+        return False
+    words = ctx.meta.get(_WORDS) or []
+    return "--json" in (words[:words.index("--")] if "--" in words else words)
+
+
+def say_error(line: str, code: int, fg: Optional[str] = None) -> None:
+    """A failure's line on stderr; with --json also ``{"error": ..., "code": ...}`` on stdout, the one
+    thing a script that reads stdout gets (the message without its "error: " prefix)."""
+    if json_errors_wanted():
+        message = line.strip()
+        emit_json({"error": message[len("error: "):] if message.startswith("error: ") else message, "code": code})
+    click.secho(line, fg=fg, err=True)
 
 
 def stdout_output_option(help_text: str):
@@ -323,32 +386,11 @@ def emit_json(obj: Any) -> None:
     click.echo(re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
-class PlainProgress:
-    """Progress as plain lines (a log, a pipe, CI: no terminal to redraw a bar in): one line when the
-    stage in the message changes (the text before its first colon) and one per tenth of the way."""
-
-    def __init__(self, label: str, stream=None) -> None:
-        self.label = label
-        self.stream = stream or sys.stderr
-        self.stage: Optional[str] = None
-        self.tenth = -1
-
-    def __call__(self, done: int, total: int, message: str = "") -> None:
-        from ..jobs import Notice
-
-        if isinstance(message, Notice):
-            print(f"{self.label}: {message}", file=self.stream, flush=True)
-            return
-        stage = message.split(":", 1)[0] if message else ""
-        tenth = int(10 * done / total) if total > 0 else 0
-        if stage == self.stage and tenth <= self.tenth:
-            return
-        self.stage, self.tenth = stage, tenth
-        pct = f"{100 * done / total:3.0f}%" if total > 0 else "   "
-        print(f"{self.label}: {pct} {message}".rstrip(), file=self.stream, flush=True)
-
-    def close(self) -> None:
-        pass
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):    # no isatty, or a closed stream
+        return False
 
 
 @contextmanager
@@ -361,10 +403,11 @@ def above_progress_bars() -> Iterator[None]:
 
 
 @contextmanager
-def progress_bar(label: str, enabled: bool = True, plain: bool = False, unit: str = "") -> Iterator[Any]:
-    """A tqdm bar on stderr driven by the core's ``progress(done, total, message)`` callback, or with
-    ``plain`` lines of text (:class:`PlainProgress`) where stderr is no terminal. ``unit="B"``: done and
-    total are bytes (an import reports how far through its file it is), shown as kB, MB, GB.
+def progress_bar(label: str, enabled: bool = True, plain: Optional[bool] = None, unit: str = "") -> Iterator[Any]:
+    """A tqdm bar on stderr driven by the core's ``progress(done, total, message)`` callback, or
+    plain lines of text (:class:`PlainProgress`) where stderr is no terminal (``plain`` None: found out
+    here; tqdm would draw nothing there). ``unit="B"``: done and total are bytes (an import reports how
+    far through its file it is), shown as kB, MB, GB.
 
     Yields ``(progress, cancel)``: Ctrl-C (or SIGTERM) sets the cancel token first (the core stops cleanly
     at the next batch boundary); a second one interrupts at once.
@@ -374,10 +417,10 @@ def progress_bar(label: str, enabled: bool = True, plain: bool = False, unit: st
     from ..jobs import CancelToken, Notice
 
     cancel = CancelToken()
+    if plain is None:
+        plain = not _is_terminal(sys.stderr)
     if plain:
-        bar = PlainProgress(label)
-        progress = bar if enabled else (lambda done, total, message="": bar(done, total, message)
-                                        if isinstance(message, Notice) else None)
+        progress = bar = PlainProgress(label, enabled=enabled, unit=unit, ticking=True)
     else:
         from tqdm import tqdm
 

@@ -210,7 +210,11 @@ def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model
     t0 = time.perf_counter()
     silhouettes: dict[int, float] = {}
     if k is None:
-        k, silhouettes = choose_k(x, seed=K_SEED, progress=scaled(progress, 0.0, 0.5), cancel=cancel)
+        def choosing(done: int, total: int, message: str = "") -> None:   # a log line names the facet
+            report(progress, done, total, f"{facet}: choosing k, {message}")
+
+        k, silhouettes = choose_k(x, seed=K_SEED, progress=scaled(choosing if progress else None, 0.0, 0.5),
+                                  cancel=cancel)
         k_auto = True
     else:
         k_auto = False
@@ -223,6 +227,7 @@ def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model
     stab = cluster_stability(res.labels, k, others, cancel=cancel)
     report(progress, 800, 1000, f"{facet}: stability over {len(others)} seeds")
     check(cancel)
+    report(progress, 820, 1000, f"{facet}: layout")
     xy, cxy = layout_2d(x, res.labels, res.centroids, seed=seed)
     check(cancel)
 
@@ -230,6 +235,7 @@ def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model
     # labels read the members nearest each centroid: the core of the cluster, and seconds for 75k papers
     cores = [m[np.argsort(-res.sims[m])[:LABEL_DOCS]] for m in members]
     widespread: list[list[str]] = []
+    report(progress, 850, 1000, f"{facet}: keywords of {k} clusters")
     keywords = ctfidf_keywords([[texts.get(int(ids[i]), "") for i in m] for m in cores], top_n=KEYWORD_KEEP,
                                seed=seed, cancel=cancel, widespread=widespread)
     widespread += [[] for _ in range(k - len(widespread))]         # no terms at all: none
@@ -256,7 +262,6 @@ def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model
             x=float(cxy[c, 0]), y=float(cxy[c, 1]), centroid=res.centroids[c],
             representative_where=origins.get(rep_paper, "") if rep else ""))
     check(cancel)
-    report(progress, 1000, 1000, f"{facet}: {k} clusters")
     params = {"k": k, "k_auto": k_auto, "seed": seed, "model": model, "algorithm": "faiss spherical k-means",
               "niter": 20, "label_docs": LABEL_DOCS, "stability_seeds": stability_seeds, "silhouette": {str(a): round(b, 4) for a, b in silhouettes.items()},
               "layout": "mds-centroids+pca-offsets", "seconds": round(time.perf_counter() - t0, 3),
@@ -271,7 +276,10 @@ def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model
             assignments={int(p): int(c) for p, c in zip(ids, res.labels)},
             coords={int(p): (float(a), float(b)) for p, (a, b) in zip(ids, xy)},
             sims={int(p): float(s) for p, s in zip(ids, res.sims)})
-    return apply_labels(m, concepts, texts=texts, cancel=cancel)
+    report(progress, 900, 1000, f"{facet}: labels of {k} clusters")
+    m = apply_labels(m, concepts, texts=texts, cancel=cancel)
+    report(progress, 1000, 1000, f"{facet}: {k} clusters")
+    return m
 
 
 # --- library wrappers ------------------------------------------------------------------------------
