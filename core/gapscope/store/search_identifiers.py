@@ -87,7 +87,8 @@ def take_identifiers(text: str) -> tuple[str, list[PaperIdent]]:
     the other: the index cannot say "this paper or those words"."""
     spans = _chunks(text)
     words = [text[s:e] for s, e in spans]
-    found: dict[int, list[PaperIdent]] = {}     # chunk index -> its ids
+    found: dict[int, list[PaperIdent]] = {}     # chunk index (of the id itself) -> its ids
+    starts: dict[int, int] = {}     # the first chunk of an id ("doi:" of "doi: 10.1145/...") -> the id's chunk
     taken: set[int] = set()
     depth, k = 0, 0
     while k < len(words):
@@ -104,6 +105,7 @@ def take_identifiers(text: str) -> tuple[str, list[PaperIdent]]:
                 for ident in ids:
                     ident.negated = negated
                 found[k + step - 1] = ids
+                starts[k] = k + step - 1
                 taken.update(range(k, k + step))
                 k += step
                 continue
@@ -113,10 +115,11 @@ def take_identifiers(text: str) -> tuple[str, list[PaperIdent]]:
     for k, w in enumerate(words):
         if k in taken or w not in ("OR", "AND", "NOT"):
             continue
-        left, right = k - 1 in found, k + 1 in found
+        # an operator's right side is where an id starts: "NOT doi: 10.1145/..." leaves that DOI out
+        left, right = k - 1 in found, k + 1 in starts
         if w == "NOT" and right:
             taken.add(k)
-            for ident in found[k + 1]:
+            for ident in found[starts[k + 1]]:
                 ident.negated = True
         elif w == "AND" and (left or right):
             taken.add(k)
