@@ -152,3 +152,13 @@ def test_an_operator_beside_an_id_written_with_its_prefix_apart(found):
 def test_words_on_one_side_of_or_and_a_prefixed_id_on_the_other_are_refused(lib):
     with pytest.raises(LibraryError, match="arXiv id or DOI"):
         lib.list_paper_ids(query="graph OR arXiv: 2506.00475")
+
+
+@pytest.mark.parametrize("query", ["1234.5678", "2019.12345", "10.5/10"])
+def test_a_number_shaped_like_an_id_but_not_one_stays_words(lib, query):
+    # no arXiv id has month 34 or 19, no DOI a one-digit registrant: the words are searched, as before ids
+    ingest_papers(lib, [Paper(title="Scores", abstract="A score of 1234.5678, a 2019.12345 run, rated 10.5/10.",
+                              source="t", source_key="numbers")], kind="import", source="t", target="test")
+    [scores] = lib.list_paper_ids(query='title:"scores"')
+    assert lib.list_paper_ids(query=query) == [scores]
+    assert [i for i, _rank in lib.search(query)] == [scores]
