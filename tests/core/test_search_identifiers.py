@@ -139,3 +139,26 @@ def test_an_id_with_words_narrows_the_full_text_and_note_search_to_that_paper(li
     assert {h["paper_id"] for h in lib.search_annotations("2506.00475 pooling")} == {bag}
     assert lib.search_annotations("2506.00475") == []          # an id alone asks about the paper, not its notes
     assert lib.search_fulltext("2506.00475") == []
+
+
+def test_an_operator_beside_an_id_written_with_its_prefix_apart(found):
+    # "doi: 10.1145/..." is two chunks: NOT, AND and OR before it apply to the id, as to "doi:10.1145/..."
+    assert found("graph NOT doi: 10.1145/3292500.3330701") == {"bag", "plain", "paren"}
+    assert found("graph AND doi: 10.1145/3292500.3330701") == {"doi"}
+    assert found("2506.00475 OR arXiv: hep-th/9901001") == {"bag", "old"}
+    assert found("arXiv: 2506.00475 OR doi: 10.1145/3292500.3330701") == {"bag", "doi"}
+
+
+def test_words_on_one_side_of_or_and_a_prefixed_id_on_the_other_are_refused(lib):
+    with pytest.raises(LibraryError, match="arXiv id or DOI"):
+        lib.list_paper_ids(query="graph OR arXiv: 2506.00475")
+
+
+@pytest.mark.parametrize("query", ["1234.5678", "2019.12345", "10.5/10"])
+def test_a_number_shaped_like_an_id_but_not_one_stays_words(lib, query):
+    # no arXiv id has month 34 or 19, no DOI a one-digit registrant: the words are searched, as before ids
+    ingest_papers(lib, [Paper(title="Scores", abstract="A score of 1234.5678, a 2019.12345 run, rated 10.5/10.",
+                              source="t", source_key="numbers")], kind="import", source="t", target="test")
+    [scores] = lib.list_paper_ids(query='title:"scores"')
+    assert lib.list_paper_ids(query=query) == [scores]
+    assert [i for i, _rank in lib.search(query)] == [scores]

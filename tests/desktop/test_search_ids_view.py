@@ -18,3 +18,21 @@ def test_the_search_box_finds_a_paper_by_its_arxiv_id_and_names_an_id_no_paper_h
         assert _search(window, qtbot, typed) == [paper.id], typed
     assert _search(window, qtbot, "2506.99999") == []
     assert "No paper in this library has the arXiv id 2506.99999" in window.library_view.filter_label.text()
+
+
+def test_an_id_left_out_is_not_named_as_why_nothing_was_found(tmp_path):
+    """"-2506.99999 graph" finds nothing because no paper says "graph": the empty list must not blame the id
+    the search leaves out (no paper has it, and none was asked for)."""
+    from gapscope.ingest import ingest_papers
+    from gapscope.models import Paper
+    from gapscope.store import Library
+    from gapscope_desktop.views.library_view import Filter, list_ids
+
+    lib = Library(tmp_path / "ids.gapscope")
+    try:
+        ingest_papers(lib, [Paper(title="Point clouds", abstract="Irregular points.", source="t", source_key="a")],
+                      kind="import", source="t", target="test")
+        assert list_ids(lib, Filter(query="-2506.99999 graph")).missing == []
+        assert list_ids(lib, Filter(query="2506.99999 points")).missing == ["the arXiv id 2506.99999"]
+    finally:
+        lib.close()

@@ -7,7 +7,8 @@ no ids ("2506.00475" would be searched as the words "2506" and "00475"); the sto
 the resolver `gapscope papers show` uses (Library.resolve). Only a whole chunk of the search at its top
 level is an id: inside quotes, parentheses or after a field name ("title:2506.00475") it stays text.
 Ids listed together find any of them; words beside them must also match; -id or NOT id leaves that paper
-out. A number alone ("2019") is a word, never a library id.
+out. A number alone ("2019") is a word, never a library id; so is a number shaped like an id that is none
+(no arXiv id has month 34, as "1234.5678" would; no DOI a one-digit registrant, as "10.5/10" would).
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ DOI = "DOI"
 _LIST_MARK = re.compile(r"[,;]")
 # "arXiv: 2506.00475", "DOI: 10.1145/...": the prefix and the id as two chunks
 _PREFIX_ALONE = ("arxiv:", "doi:")
+# what an id is beyond its shape, so that a number shaped like one ("1234.5678", "rated 10.5/10") stays
+# words: a new-style arXiv id starts with a year and month (YYMM), a DOI's registrant code has 4+ digits
+_ARXIV_MONTH = re.compile(r"^\d{2}(?:0[1-9]|1[0-2])\.")
+_DOI_PREFIX = re.compile(r"^10\.\d{4,}(?:\.\d+)*/")
 
 
 @dataclass
@@ -49,11 +54,13 @@ def identifier(chunk: str) -> Optional[PaperIdent]:
     if re.match(r"(?i)(?:export\.)?arxiv\.org/|(?:dx\.)?doi\.org/", address):
         s = "https://" + address
     try:
-        return PaperIdent(ARXIV, split_arxiv_id(s)[0])
+        arxiv = split_arxiv_id(s)[0]
     except ValueError:
         pass
+    else:
+        return PaperIdent(ARXIV, arxiv) if "/" in arxiv or _ARXIV_MONTH.match(arxiv) else None
     doi = normalize_doi(s)
-    return PaperIdent(DOI, doi) if doi else None
+    return PaperIdent(DOI, doi) if doi and _DOI_PREFIX.match(doi) else None
 
 
 def _identifiers(chunk: str) -> Optional[list[PaperIdent]]:
@@ -87,7 +94,8 @@ def take_identifiers(text: str) -> tuple[str, list[PaperIdent]]:
     the other: the index cannot say "this paper or those words"."""
     spans = _chunks(text)
     words = [text[s:e] for s, e in spans]
-    found: dict[int, list[PaperIdent]] = {}     # chunk index -> its ids
+    found: dict[int, list[PaperIdent]] = {}     # chunk index (of the id itself) -> its ids
+    starts: dict[int, int] = {}     # the first chunk of an id ("doi:" of "doi: 10.1145/...") -> the id's chunk
     taken: set[int] = set()
     depth, k = 0, 0
     while k < len(words):
@@ -104,6 +112,7 @@ def take_identifiers(text: str) -> tuple[str, list[PaperIdent]]:
                 for ident in ids:
                     ident.negated = negated
                 found[k + step - 1] = ids
+                starts[k] = k + step - 1
                 taken.update(range(k, k + step))
                 k += step
                 continue
@@ -113,10 +122,11 @@ def take_identifiers(text: str) -> tuple[str, list[PaperIdent]]:
     for k, w in enumerate(words):
         if k in taken or w not in ("OR", "AND", "NOT"):
             continue
-        left, right = k - 1 in found, k + 1 in found
+        # an operator's right side is where an id starts: "NOT doi: 10.1145/..." leaves that DOI out
+        left, right = k - 1 in found, k + 1 in starts
         if w == "NOT" and right:
             taken.add(k)
-            for ident in found[k + 1]:
+            for ident in found[starts[k + 1]]:
                 ident.negated = True
         elif w == "AND" and (left or right):
             taken.add(k)

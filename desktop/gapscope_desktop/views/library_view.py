@@ -98,7 +98,8 @@ def list_ids(lib, flt: Filter, *, progress=None, cancel=None) -> Listing:
     listed = set(ids)
     missing = []
     if flt.query:       # an id typed or pasted that no paper of the library has: the empty list says which
-        missing = [f"the {p.kind} {p.value}" for p in lib.named_papers(parse_search(flt.query))[2]]
+        missing = [f"the {p.kind} {p.value}" for p in lib.named_papers(parse_search(flt.query))[2]
+                   if not p.negated]     # "-2506.99999 graph" lists nothing for want of "graph", not of the id
     return Listing(ids, {i: w for i, w in found.items() if i in listed}, missing)
 
 
