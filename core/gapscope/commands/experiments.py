@@ -263,7 +263,9 @@ def runs_show(ref, run, runs_dir, as_json) -> None:
         return
     click.secho(f"{s['run_id']}  [{s['status']}]", bold=True)
     click.echo(f"folder: {s['folder']}")
-    what = "; ".join(f"{k}: {s['setup'][k]}" for k in ("data", "model") if s["setup"].get(k))
+    from ..experiments.run_links import setup_line
+
+    what = setup_line(s["setup"])
     if what:
         click.echo(what)
     if s.get("message"):

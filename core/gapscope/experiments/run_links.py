@@ -59,6 +59,12 @@ def setup_text(setup: dict[str, Any]) -> str:
     return ", ".join(x for x in (setup.get("data"), setup.get("model")) if x)
 
 
+def setup_line(setup: dict[str, Any]) -> str:
+    """"data: iris; model: mlp": the same, labelled, where a run is shown on its own (`runs show`, the report's
+    run section); "" when its spec says neither."""
+    return "; ".join(f"{k}: {setup[k]}" for k in ("data", "model") if setup.get(k))
+
+
 def headline(metrics: dict[str, Any]) -> str:
     """The run's headline result: its first metric ("accuracy 0.6200"), "" for a run with none."""
     for name, value in (metrics or {}).items():
