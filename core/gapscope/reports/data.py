@@ -689,9 +689,10 @@ def _read_json(path: Path) -> Any:
 def gather_experiments(lib: Library, collection: Optional[str]) -> ExperimentsSection:
     from ..experiments.run_links import run_link, setup_text
     from ..experiments.runner import row_status
+    from ..gaps import stored_gap_dict
 
     sec = ExperimentsSection()
-    gaps: dict[int, Optional[dict[str, Any]]] = {}      # each gap read once, however many runs it has
+    gaps: dict[int, Optional[dict[str, Any]]] = {}
     rows = lib.report_run_rows(collection)
     for rid, name, status, gap_id, metrics, created, finished, folder, spec in rows:
         paper_ids = lib.run_paper_ids(rid)
@@ -721,8 +722,9 @@ def gather_experiments(lib: Library, collection: Optional[str]) -> ExperimentsSe
                     run.comparison = cmp_
                     break
         run.setup = run_setup(spec, spread=bool(run.std))     # ± only where the run's folder gave a spread
-        link = run_link({"id": rid, "status": run.status, "spec": spec, "metrics": run.metrics},
-                        _stored_gap(lib, gap_id, gaps))
+        if gap_id is not None and gap_id not in gaps:       # each gap read once, however many runs it has
+            gaps[gap_id] = stored_gap_dict(lib, gap_id)
+        link = run_link({"id": rid, "status": run.status, "spec": spec, "metrics": run.metrics}, gaps.get(gap_id))
         run.data_model, run.caveat = setup_text(link), link["caveat"]
         sec.runs.append(run)
     # the finished runs first, the others apart after them, as a gap lists its runs (they tested nothing)
@@ -739,21 +741,6 @@ def gather_experiments(lib: Library, collection: Optional[str]) -> ExperimentsSe
                        "from it (the Gaps view's “Draft experiment…” button, or `gapscope runs draft --gap ID -o "
                        "spec.toml`) and run it (`gapscope run spec.toml`).")
     return sec
-
-
-def _stored_gap(lib: Library, gap_id: Optional[int], cache: dict) -> Optional[dict[str, Any]]:
-    """The run's gap as a dict (what its caveat needs: its problem, the data set a draft proposes for it), None
-    for a run linked to no gap or to one no longer stored (the spec's own record of its draft still speaks)."""
-    if gap_id is None:
-        return None
-    if gap_id not in cache:
-        from ..gaps import get_gap
-
-        try:
-            cache[gap_id] = get_gap(lib, int(gap_id)).to_dict()
-        except (LibraryError, ValueError, TypeError):
-            cache[gap_id] = None
-    return cache[gap_id]
 
 
 def _compare_runs(runs: list[RunData]) -> None:

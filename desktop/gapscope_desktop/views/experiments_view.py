@@ -17,7 +17,7 @@ from typing import Any, Optional
 from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit,
-                               QPushButton, QSplitter, QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem,
+                               QPushButton, QSplitter, QStyle, QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
 from gapscope.experiments.run_links import setup_text
@@ -38,10 +38,13 @@ CURVE_COLORS = ["#2386ca", "#df4e4f", "#299429", "#ce6100", "#996ec0", "#ad7165"
 
 def read_runs(lib, *, progress=None, cancel=None) -> list[dict[str, Any]]:
     """The run history, newest first; a run still recorded as running whose process is gone reads as
-    "interrupted" (its run folder says so), as `gapscope runs list` shows it."""
+    "interrupted" (its run folder says so), as `gapscope runs list` shows it. Each run has its "caveat": what
+    its data say about its gap, as `gaps show` says it (run_links.with_caveats)."""
+    from gapscope.experiments.run_links import with_caveats
     from gapscope.experiments.runner import runs_as_shown
+    from gapscope.gaps import stored_gap_dict
 
-    return runs_as_shown(lib)
+    return with_caveats(runs_as_shown(lib), lambda gap_id: stored_gap_dict(lib, gap_id))
 
 
 RESUMABLE = ("cancelled", "interrupted")   # a run kept with its checkpoint, which `run --resume` finishes
@@ -112,6 +115,9 @@ HISTORY_COLUMNS: list[tuple[str, Any]] = [
     ("Data, model", lambda r: setup_text(r.get("setup") or {})),    # what the result was measured on
     ("Result", lambda r: _metrics_text(r.get("metrics"))),
 ]
+
+
+GAP_COLUMN = [label for label, _f in HISTORY_COLUMNS].index("Gap")
 
 
 SPEC_KEY = "spec"                   # the editor's spec, among the keeper's drafts
@@ -238,6 +244,8 @@ class ExperimentsView(CoreView):
         self.history.setRootIsDecorated(False)
         self.history.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.history.setAlternatingRowColors(True)
+        # a run on other data than its gap's draft proposed: this mark beside its gap, the caveat in the tooltip
+        self._caveat_icon = self.style().standardIcon(QStyle.SP_MessageBoxWarning)
         self.history.itemSelectionChanged.connect(self._compare)
         self.history.itemSelectionChanged.connect(self._update_resume)
         self.history.itemDoubleClicked.connect(self._history_open_gap)
@@ -380,6 +388,9 @@ class ExperimentsView(CoreView):
             item = QTreeWidgetItem([fmt(r) for _l, fmt in HISTORY_COLUMNS])
             item.setData(0, Qt.UserRole, r)
             item.setToolTip(len(labels) - 1, _metrics_text(r.get("metrics")))
+            if r.get("caveat"):      # the run's data are not its gap's: marked, as the Gaps view marks a stale gap
+                item.setIcon(GAP_COLUMN, self._caveat_icon)
+                item.setToolTip(GAP_COLUMN, r["caveat"])
             self.history.addTopLevelItem(item)
             if r.get("id") == current_id:
                 self.history.setCurrentItem(item, 0, QItemSelectionModel.NoUpdate)
