@@ -40,3 +40,25 @@ def test_the_history_names_each_runs_data_set_and_model(library):
     labels = [label for label, _f in HISTORY_COLUMNS]
     rows = {r["id"]: dict(zip(labels, (fmt(r) for _l, fmt in HISTORY_COLUMNS))) for r in read_runs(library)}
     assert rows["r-done"]["Data, model"] == "iris, mlp" == rows["r-cancel"]["Data, model"]
+
+
+def test_the_historys_gap_cell_of_a_run_on_other_data_is_marked_and_says_why(library, qtbot, request):
+    """The Gap column would read "#3" alike for an iris MLP and a run on the problem's own data: a finished run on
+    other data than the draft proposed has a warning mark there, the caveat in the cell's tooltip."""
+    from gapscope_desktop.views.experiments_view import HISTORY_COLUMNS, ExperimentsView, read_runs
+
+    g = _two_runs(library)
+    runs = read_runs(library)
+    view = request.getfixturevalue("make_view")(ExperimentsView)     # the app guards writes from here on
+    view._fill_history(runs, set(), None)
+    col = [label for label, _f in HISTORY_COLUMNS].index("Gap")
+    items = {view.history.topLevelItem(i).text(0): view.history.topLevelItem(i)
+             for i in range(view.history.topLevelItemCount())}
+    done, cancelled = items["r-done"], items["r-cancel"]
+    assert done.text(col) == cancelled.text(col) == f"#{g.id}"
+    tip = " ".join(done.toolTip(col).split())
+    assert "run on iris (the draft's data set was a placeholder:" in tip
+    assert "not evidence about catastrophic forgetting" in tip
+    assert not done.icon(col).isNull()
+    # a cancelled run tested nothing: no caveat about a result it does not have
+    assert cancelled.icon(col).isNull() and "not evidence" not in cancelled.toolTip(col)

@@ -263,7 +263,9 @@ def runs_show(ref, run, runs_dir, as_json) -> None:
         return
     click.secho(f"{s['run_id']}  [{s['status']}]", bold=True)
     click.echo(f"folder: {s['folder']}")
-    what = "; ".join(f"{k}: {s['setup'][k]}" for k in ("data", "model") if s["setup"].get(k))
+    from ..experiments.run_links import setup_line
+
+    what = setup_line(s["setup"])
     if what:
         click.echo(what)
     if s.get("message"):
@@ -280,18 +282,14 @@ def runs_show(ref, run, runs_dir, as_json) -> None:
 
 
 def _gap_caveat(ref, s: dict):
-    """What the run's data say about its gap (run_links.data_caveat), None without a stored gap."""
+    """What the run's data say about its gap (run_links.data_caveat), None without a gap or a library."""
     if s.get("gap_id") is None or not ref.path.exists():
         return None
     from ..experiments.run_links import data_caveat
-    from ..gaps import get_gap
-    from ..store import LibraryError
+    from ..gaps import stored_gap_dict
 
-    try:
-        gap = get_gap(ref.open(), int(s["gap_id"])).to_dict()
-    except (LibraryError, ValueError, TypeError):
-        gap = None      # a gap no longer stored: the spec's own record still speaks
-    return data_caveat(s["setup"], gap)
+    # a gap no longer stored: the spec's own record of its draft still speaks
+    return data_caveat(s["setup"], stored_gap_dict(ref.open(), s["gap_id"]))
 
 
 @runs.command("compare")

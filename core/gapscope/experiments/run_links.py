@@ -12,7 +12,7 @@ proposes for the gap now (draft.drafted_dataset)."""
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from .draft import PLACEHOLDER, drafted_dataset
 
@@ -59,6 +59,12 @@ def setup_text(setup: dict[str, Any]) -> str:
     return ", ".join(x for x in (setup.get("data"), setup.get("model")) if x)
 
 
+def setup_line(setup: dict[str, Any]) -> str:
+    """"data: iris; model: mlp": the same, labelled, where a run is shown on its own (`runs show`, the report's
+    run section); "" when its spec says neither."""
+    return "; ".join(f"{k}: {setup[k]}" for k in ("data", "model") if setup.get(k))
+
+
 def headline(metrics: dict[str, Any]) -> str:
     """The run's headline result: its first metric ("accuracy 0.6200"), "" for a run with none."""
     for name, value in (metrics or {}).items():
@@ -100,6 +106,21 @@ def data_caveat(setup: dict[str, Any], gap: Optional[dict[str, Any]]) -> Optiona
     if drafted["dataset"] == PLACEHOLDER:
         return f"run on {setup['data']} (the draft's data set was a placeholder: {reason}){about}"
     return f"run on {setup['data']}, not on the draft's {drafted['dataset']} ({reason}){about}"
+
+
+def with_caveats(rows: list[dict[str, Any]], gap_of: Callable[[int], Optional[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The rows (as `experiments.store.list_runs` gives them, with their "setup") each with "caveat":
+    data_caveat of a finished run against its gap (``gap_of(gap_id)``, read once a gap), else None."""
+    gaps: dict[int, Optional[dict[str, Any]]] = {}
+    out = []
+    for r in rows:
+        gap_id, caveat = r.get("gap_id"), None
+        if r.get("status") == FINISHED:
+            if gap_id is not None and gap_id not in gaps:
+                gaps[gap_id] = gap_of(gap_id)
+            caveat = data_caveat(r.get("setup") or run_setup(r.get("spec")), gaps.get(gap_id))
+        out.append(dict(r, caveat=caveat))
+    return out
 
 
 def run_link(row: dict[str, Any], gap: Optional[dict[str, Any]]) -> dict[str, Any]:

@@ -101,3 +101,14 @@ def get_gap(lib, gap_id: int) -> Gap:
             raise MissingStep(f"no gap with id {gap_id}: {why}") from None
         raise
     return _row_to_gap(lib, row)
+
+
+def stored_gap_dict(lib, gap_id) -> Optional[dict]:
+    """The gap a run is linked to, as a dict (what a run's data caveat reads: its problem, the data a draft
+    proposes for it); None for no gap, or one no longer stored (the run's spec still records its draft)."""
+    if gap_id is None:
+        return None
+    try:
+        return get_gap(lib, int(gap_id)).to_dict()
+    except (LibraryError, ValueError, TypeError):
+        return None

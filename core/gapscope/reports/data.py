@@ -212,6 +212,9 @@ class RunData:
     env: dict[str, Any] = field(default_factory=dict)
     std: dict[str, Any] = field(default_factory=dict)      # each metric's standard deviation over seeds x folds
     setup: str = ""          # what the numbers were measured on: data, model, evaluation (from the spec)
+    data_model: str = ""     # "iris, mlp", as `runs list` and `gaps show` say it (run_links.setup_text)
+    # a finished run on other data than its gap's draft proposed: what that says about the gap (run_links)
+    caveat: Optional[str] = None
     folds_done: Optional[int] = None     # folds finished (the run folder's status.json; None: no folder)
     folds_total: Optional[int] = None    # folds the spec asks for over all its seeds (None: not known)
 
@@ -235,6 +238,18 @@ class RunData:
             return self.status
         verdict = "not a result yet" if self.status == "running" else "not a result"
         return f"{self.status}: " + (f"{self.folds_text}, " if self.folds_text else "") + verdict
+
+    @property
+    def gap_cell(self) -> str:
+        """The runs table's Gap cell: "#7", marked when the run's data are not those its gap's draft proposed
+        (the caveat itself is under the run's heading)."""
+        if self.gap_id is None:
+            return ""
+        return f"#{self.gap_id}" + (" (other data)" if self.caveat else "")
+
+    @property
+    def caveat_line(self) -> str:
+        return f"Caveat: {self.caveat}." if self.caveat else ""
 
     def table_metric(self, name: str) -> str:
         """A metric in the runs table: a finished run's score; none for a run that did not finish (its
@@ -262,8 +277,25 @@ class RunData:
 
 @dataclass
 class ExperimentsSection(Section):
-    runs: list[RunData] = field(default_factory=list)
+    runs: list[RunData] = field(default_factory=list)      # the finished ones first
     comparisons: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def finished(self) -> list[RunData]:
+        return [r for r in self.runs if r.is_result]
+
+    @property
+    def unfinished(self) -> list[RunData]:
+        """The runs that did not finish: they tested nothing, and are listed apart."""
+        return [r for r in self.runs if not r.is_result]
+
+    @property
+    def unfinished_line(self) -> str:
+        """"Not finished, no result: 1 cancelled, no result (ID)." in `gaps show`'s words; "" when all finished."""
+        from ..experiments.run_links import unfinished_text
+
+        counted = unfinished_text([{"id": r.id, "status": r.status, "finished": False} for r in self.unfinished])
+        return f"Not finished: {counted}." if counted else ""
 
 
 @dataclass
@@ -583,24 +615,20 @@ def _held(lib: Library, details: dict) -> dict[str, int]:
 
 
 def run_setup(spec_text: str, spread: bool = True) -> str:
-    """One line saying what a run's numbers were measured on: its data, model and evaluation, read from its
-    spec ("" when the spec cannot be read); ``spread``: its scores are shown ± their standard deviation
-    (a finished run's; one cancelled or failed has no spread, and maybe not all its results)."""
+    """One line saying what a run's numbers were measured on: its data and model in `runs show`'s words
+    (run_links.setup_line), then its evaluation, read from its spec ("" when the spec cannot be read);
+    ``spread``: its scores are shown ± their standard deviation (a finished run's; one cancelled or failed
+    has no spread, and maybe not all its results)."""
     import tomllib
+
+    from ..experiments import run_links
 
     try:
         spec = tomllib.loads(spec_text or "")
     except tomllib.TOMLDecodeError:
         return ""
-    data, model, ev = (spec.get(k) if isinstance(spec.get(k), dict) else {} for k in ("data", "model", "eval"))
-    parts = []
-    dataset = data.get("dataset")
-    if dataset == "csv":
-        parts.append(f"data: {data.get('path', '?')}" + (f" (target {data['target']})" if data.get("target") else ""))
-    elif dataset:
-        parts.append(f"data: {dataset}")
-    if model.get("family"):
-        parts.append(f"model: {model['family']}")
+    ev = spec.get("eval") if isinstance(spec.get("eval"), dict) else {}
+    parts = [x for x in (run_links.setup_line(run_links.run_setup(spec)),) if x]
     split, folds, seeds = ev.get("split"), ev.get("folds"), ev.get("seeds")
     kfold = split == "kfold" and isinstance(folds, int) and folds > 0
     how = f"{folds}-fold cross-validation" if kfold else str(split or "")
@@ -659,9 +687,12 @@ def _read_json(path: Path) -> Any:
 
 
 def gather_experiments(lib: Library, collection: Optional[str]) -> ExperimentsSection:
+    from ..experiments.run_links import run_link, setup_text
     from ..experiments.runner import row_status
+    from ..gaps import stored_gap_dict
 
     sec = ExperimentsSection()
+    gaps: dict[int, Optional[dict[str, Any]]] = {}
     rows = lib.report_run_rows(collection)
     for rid, name, status, gap_id, metrics, created, finished, folder, spec in rows:
         paper_ids = lib.run_paper_ids(rid)
@@ -691,7 +722,13 @@ def gather_experiments(lib: Library, collection: Optional[str]) -> ExperimentsSe
                     run.comparison = cmp_
                     break
         run.setup = run_setup(spec, spread=bool(run.std))     # ± only where the run's folder gave a spread
+        if gap_id is not None and gap_id not in gaps:       # each gap read once, however many runs it has
+            gaps[gap_id] = stored_gap_dict(lib, gap_id)
+        link = run_link({"id": rid, "status": run.status, "spec": spec, "metrics": run.metrics}, gaps.get(gap_id))
+        run.data_model, run.caveat = setup_text(link), link["caveat"]
         sec.runs.append(run)
+    # the finished runs first, the others apart after them, as a gap lists its runs (they tested nothing)
+    sec.runs.sort(key=lambda r: not r.is_result)
     _compare_runs(sec.runs)
     if not sec.runs and collection is not None and lib.report_run_rows(None):
         # the library has runs, none linked to this collection's papers: "none run yet" would be untrue

@@ -245,12 +245,15 @@ def _experiments(d: ReportData, figures: dict[str, bytes]) -> list[str]:
     out = []
     if s.missing:
         out.append(_missing(s.missing))
-    if s.runs:
-        metric_names = sorted({k for r in s.runs for k in r.metrics})
-        out.append(_table(["Run", "Name", "Status", "Gap", "Seeds"] + metric_names,
-                          [[r.id, r.name, r.status_text, "" if r.gap_id is None else f"#{r.gap_id}",
-                            ", ".join(map(str, r.seeds))] +
-                           [r.table_metric(k) for k in metric_names] for r in s.runs]))
+    if s.finished:
+        metric_names = sorted({k for r in s.finished for k in r.metrics})
+        out.append(_table(["Run", "Name", "Status", "Gap", "Data, model", "Seeds"] + metric_names,
+                          [[r.id, r.name, r.status_text, r.gap_cell, r.data_model, ", ".join(map(str, r.seeds))] +
+                           [r.table_metric(k) for k in metric_names] for r in s.finished]))
+    if s.unfinished:      # they tested nothing: apart, without scores (partial ones are under their headings)
+        out.append(f"<p>{esc(s.unfinished_line)}</p>")
+        out.append(_table(["Run", "Name", "Status", "Gap", "Data, model"],
+                          [[r.id, r.name, r.status_text, r.gap_cell, r.data_model] for r in s.unfinished]))
     for r in s.runs:
         out.append(f'<h3 id="run-{esc(r.id)}">Run {esc(r.name)}</h3>')
         out.append(f'<p class="meta">{esc(r.id)} · {esc(r.status_text)} · {esc(r.created_at)}'
@@ -259,6 +262,8 @@ def _experiments(d: ReportData, figures: dict[str, bytes]) -> list[str]:
             out.append(_missing(r.partial_line))
         if r.setup:
             out.append(f"<p{AUTO}>{esc(r.setup)}</p>")
+        if r.caveat_line:
+            out.append(_missing(r.caveat_line))
         if r.papers:
             out.append("<p>Linked papers:</p><ul>" + "".join(f"<li>{paper_html(p)}</li>" for p in r.papers) + "</ul>")
         if f"run-{r.id}" in figures:

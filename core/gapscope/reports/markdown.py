@@ -172,17 +172,23 @@ def _md_experiments(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     """The runs, their metrics and comparisons."""
     e = d.experiments
     L = _section(titles["experiments"], e.missing)
-    if e.runs:
-        names = sorted({k for r in e.runs for k in r.metrics})
-        L += _table(["Run", "Name", "Status", "Gap", "Seeds"] + names,
-                    [[r.id, r.name, r.status_text, "" if r.gap_id is None else f"#{r.gap_id}", ", ".join(map(str, r.seeds))]
-                     + [r.table_metric(k) for k in names] for r in e.runs])
+    if e.finished:
+        names = sorted({k for r in e.finished for k in r.metrics})
+        L += _table(["Run", "Name", "Status", "Gap", "Data, model", "Seeds"] + names,
+                    [[r.id, r.name, r.status_text, r.gap_cell, r.data_model, ", ".join(map(str, r.seeds))]
+                     + [r.table_metric(k) for k in names] for r in e.finished])
+    if e.unfinished:      # they tested nothing: apart, without scores (partial ones are under their headings)
+        L += [md(e.unfinished_line), ""]
+        L += _table(["Run", "Name", "Status", "Gap", "Data, model"],
+                    [[r.id, r.name, r.status_text, r.gap_cell, r.data_model] for r in e.unfinished])
     for r in e.runs:
         L += [f"### Run {md(r.name)}", "", f"{md(r.id)} · {md(r.status_text)} · {md(r.created_at)}", ""]
         if r.partial_line:
             L += _missing(r.partial_line)
         if r.setup:
             L += [md(r.setup), ""]
+        if r.caveat_line:
+            L += _missing(r.caveat_line)
         if r.papers:
             L += ["Linked papers:", ""] + [f"- {paper_md(pr)}" for pr in r.papers] + [""]
         L += img(f"run-{r.id}", f"curves of {r.name}")

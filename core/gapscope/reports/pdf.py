@@ -509,12 +509,16 @@ def _pdf_experiments(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles
     e = d.experiments
     doc.section(titles["experiments"], e.missing)
     for run in e.runs:
+        if run is next(iter(e.unfinished), None):     # the runs that did not finish follow, apart
+            doc.text(e.unfinished_line)
         doc.heading(f"Run {run.name}", 3)
         doc.text(f"{run.id} · {run.status_text} · {run.created_at}"
                  + (f" · gap #{run.gap_id}" if run.gap_id is not None else "")
                  + (f" · seeds {', '.join(map(str, run.seeds))}" if run.seeds else ""), size=9)
         if run.setup:
             doc.text(run.setup, size=9)
+        if run.caveat_line:
+            doc.missing(run.caveat_line)
         if run.partial_line:      # a run that did not finish: its scores are no result
             doc.missing(run.partial_line)
         elif run.metrics:

@@ -16,8 +16,8 @@ from typing import Any, Optional
 
 from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit,
-                               QPushButton, QSplitter, QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit,
+                               QPushButton, QSplitter, QStyle, QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
 from gapscope.experiments.run_links import setup_text
@@ -28,6 +28,7 @@ from ..widgets.column_fit import ColumnFit, contents_width
 from ..drafts import DraftKeeper
 from ..write_guard import set_enabled
 from .core_view import CoreView
+from .kept_spec_banner import KeptSpecBanner
 
 log = logging.getLogger(__name__)
 # the loss curves' colours, the same under either palette: each hue of matplotlib's first six set to the
@@ -38,10 +39,13 @@ CURVE_COLORS = ["#2386ca", "#df4e4f", "#299429", "#ce6100", "#996ec0", "#ad7165"
 
 def read_runs(lib, *, progress=None, cancel=None) -> list[dict[str, Any]]:
     """The run history, newest first; a run still recorded as running whose process is gone reads as
-    "interrupted" (its run folder says so), as `gapscope runs list` shows it."""
+    "interrupted" (its run folder says so), as `gapscope runs list` shows it. Each run has its "caveat": what
+    its data say about its gap, as `gaps show` says it (run_links.with_caveats)."""
+    from gapscope.experiments.run_links import with_caveats
     from gapscope.experiments.runner import runs_as_shown
+    from gapscope.gaps import stored_gap_dict
 
-    return runs_as_shown(lib)
+    return with_caveats(runs_as_shown(lib), lambda gap_id: stored_gap_dict(lib, gap_id))
 
 
 RESUMABLE = ("cancelled", "interrupted")   # a run kept with its checkpoint, which `run --resume` finishes
@@ -114,15 +118,10 @@ HISTORY_COLUMNS: list[tuple[str, Any]] = [
 ]
 
 
+GAP_COLUMN = [label for label, _f in HISTORY_COLUMNS].index("Gap")
+
+
 SPEC_KEY = "spec"                   # the editor's spec, among the keeper's drafts
-
-
-def _kept_spec_title(d: spec_drafts.SpecDraft) -> str:
-    """A kept spec in the banner's list: its gap, drafted or edited, when."""
-    if d.problem:
-        return f"cannot be read: {d.path.name}"
-    gap = f"gap #{d.gap.get('id')}" if d.gap and d.gap.get("id") is not None else "no gap"
-    return f"{gap} · {'edited' if d.edited else 'drafted'} {d.kept_at or ''}".rstrip()
 
 
 class ExperimentsView(CoreView):
@@ -156,8 +155,6 @@ class ExperimentsView(CoreView):
         self.kept = DraftKeeper(spec_drafts.PREFIX, "the unsaved experiment spec", self, log_to=log,
                                 write=lambda path, data: spec_drafts.write_draft(path, **data))
         self.kept.failed.connect(self.draftNotKept)
-        self.offered: Optional[spec_drafts.SpecDraft] = None   # a kept spec the banner offers to restore
-        self.kept_specs: list[spec_drafts.SpecDraft] = []        # every kept spec the banner lists, newest first
         # the editor holds a spec drafted from a gap and neither saved nor launched: kept like an edited one
         # (an unsent e-mail's draft), and closing the window asks nothing about it while it is not edited
         self.drafted = False
@@ -176,31 +173,9 @@ class ExperimentsView(CoreView):
         # edited back to its drafted text stays kept
         self.editor.document().modificationChanged.connect(
             lambda edited: edited or self.drafted or self._drop_own_draft())
-        self.draft_banner = QFrame()
-        self.draft_banner.setObjectName("specDraftBanner")
-        self.draft_banner.setStyleSheet(theme.banner_sheet("specDraftBanner"))
-        self.draft_label = QLabel()
-        self.draft_label.setWordWrap(True)
-        self.draft_label.setMinimumWidth(1)
-        self.draft_choice = QComboBox()          # which kept spec, when there are several (one per gap drafted)
-        self.draft_choice.setObjectName("keptSpecChoice")
-        self.draft_choice.setToolTip("The experiment specs kept unsaved, newest first: Restore or Discard "
-                                     "the one shown")
-        self.draft_choice.currentIndexChanged.connect(self._show_offered)
-        self.draft_choice.hide()
-        self.restore_button = QPushButton("Restore")
-        self.restore_button.setObjectName("restoreSpecDraft")
-        self.restore_button.clicked.connect(lambda: self.restore_draft())
-        self.discard_draft_button = QPushButton("Discard")
-        self.discard_draft_button.setObjectName("discardSpecDraft")
-        self.discard_draft_button.clicked.connect(self.discard_draft)
-        bl = QHBoxLayout(self.draft_banner)
-        bl.setContentsMargins(8, 4, 8, 4)
-        bl.addWidget(self.draft_label, 1)
-        bl.addWidget(self.draft_choice)
-        bl.addWidget(self.restore_button)
-        bl.addWidget(self.discard_draft_button)
-        self.draft_banner.hide()
+        self.draft_banner = KeptSpecBanner()      # the specs kept unsaved, with Restore and Discard
+        self.draft_banner.restoreAsked.connect(lambda: self.restore_draft())
+        self.draft_banner.discardAsked.connect(self.discard_draft)
         self.open_button = QPushButton("Open…")
         self.open_button.clicked.connect(self._open_spec)
         self.save_button = QPushButton("Save as…")
@@ -238,6 +213,8 @@ class ExperimentsView(CoreView):
         self.history.setRootIsDecorated(False)
         self.history.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.history.setAlternatingRowColors(True)
+        # a run on other data than its gap's draft proposed: this mark beside its gap, the caveat in the tooltip
+        self._caveat_icon = self.style().standardIcon(QStyle.SP_MessageBoxWarning)
         self.history.itemSelectionChanged.connect(self._compare)
         self.history.itemSelectionChanged.connect(self._update_resume)
         self.history.itemDoubleClicked.connect(self._history_open_gap)
@@ -380,6 +357,9 @@ class ExperimentsView(CoreView):
             item = QTreeWidgetItem([fmt(r) for _l, fmt in HISTORY_COLUMNS])
             item.setData(0, Qt.UserRole, r)
             item.setToolTip(len(labels) - 1, _metrics_text(r.get("metrics")))
+            if r.get("caveat"):      # the run's data are not its gap's: marked, as the Gaps view marks a stale gap
+                item.setIcon(GAP_COLUMN, self._caveat_icon)
+                item.setToolTip(GAP_COLUMN, r["caveat"])
             self.history.addTopLevelItem(item)
             if r.get("id") == current_id:
                 self.history.setCurrentItem(item, 0, QItemSelectionModel.NoUpdate)
@@ -656,41 +636,33 @@ class ExperimentsView(CoreView):
         own = self.kept.paths()
         kept = [d for d in spec_drafts.list_drafts(self.lib.path)
                 if d.path not in own and not d.open_elsewhere] if self.lib else []
-        was = self.offered.path if self.offered is not None else None
-        self.kept_specs = kept
-        self.draft_choice.blockSignals(True)
-        try:
-            self.draft_choice.clear()
-            self.draft_choice.addItems([_kept_spec_title(d) for d in kept])
-            at = next((i for i, d in enumerate(kept) if d.path == was), 0)
-            self.draft_choice.setCurrentIndex(at if kept else -1)
-        finally:
-            self.draft_choice.blockSignals(False)
-        self.draft_choice.setVisible(len(kept) > 1)
-        if not kept:
-            self.offered = None
-            self.draft_banner.hide()
-            return
-        self._show_offered(at)
-        self.draft_banner.show()
-        if announce:
+        if self.draft_banner.list_specs(kept) and announce:
             self.draftOffered.emit(self.draft_label.text())
 
-    def _show_offered(self, index: int) -> None:
-        """The kept spec chosen in the banner's list is the one Restore and Discard act on."""
-        if not 0 <= index < len(self.kept_specs):
-            return
-        d = self.offered = self.kept_specs[index]
-        more = f" ({len(self.kept_specs) - 1} more kept)" if len(self.kept_specs) > 1 else ""
-        when = f"on {d.kept_at}" if d.kept_at else "earlier"
-        if d.problem:
-            text = f"An unsaved experiment spec was kept, but {d.problem}.{more}"
-        else:
-            gap = f" for gap #{d.gap.get('id')}" if d.gap and d.gap.get("id") is not None else ""
-            text = (f"An experiment spec drafted{gap} {when} is kept, not saved.{more}" if not d.edited else
-                    f"An experiment spec{gap} edited {when} was not saved when GapScope closed.{more}")
-        self.draft_label.setText(text)
-        self.restore_button.setEnabled(not d.problem)
+    # the banner's parts and choice, by the names the view has always given them
+    @property
+    def offered(self) -> Optional[spec_drafts.SpecDraft]:
+        return self.draft_banner.offered
+
+    @property
+    def kept_specs(self) -> list[spec_drafts.SpecDraft]:
+        return self.draft_banner.specs
+
+    @property
+    def draft_label(self) -> QLabel:
+        return self.draft_banner.label
+
+    @property
+    def draft_choice(self) -> QComboBox:
+        return self.draft_banner.choice
+
+    @property
+    def restore_button(self) -> QPushButton:
+        return self.draft_banner.restore_button
+
+    @property
+    def discard_draft_button(self) -> QPushButton:
+        return self.draft_banner.discard_button
 
     def restore_draft(self) -> bool:
         """Put the offered spec in the editor, unsaved as it was (its draft file now follows the editor)."""
