@@ -1,6 +1,8 @@
 """`gapscope-desktop --smoke-test`: open the library, draw the main window with its paper table filled,
 quit with 0. It checks an install (a frozen build above all) end to end in a few seconds, offscreen
-included (QT_QPA_PLATFORM=offscreen); a library that cannot be opened exits 1 with the reason."""
+included (QT_QPA_PLATFORM=offscreen); a library that cannot be opened exits 1 with the reason. With no
+library at all (a fresh install: none saved, none at the CLI's default place) it draws the welcome page
+instead, creating nothing, and quits with 0."""
 
 from __future__ import annotations
 
@@ -51,5 +53,21 @@ def schedule(app, window, t0: float) -> None:
             listed.done = True
             app.exit(1)
 
+    if window.lib is None and window.pages.currentWidget() is window.welcome:
+        QTimer.singleShot(0, lambda: _welcome_drawn(app, window, t0))
+        return
     window.library_view.countChanged.connect(listed)
     QTimer.singleShot(TIMEOUT_MS, timed_out)
+
+
+def _welcome_drawn(app, window, t0: float) -> None:
+    """No library to list: the welcome page drawn into a pixmap is what a fresh install can show."""
+    image = window.grab()
+    if image.isNull():
+        print("smoke test: the welcome page did not draw", file=sys.stderr, flush=True)
+        app.exit(1)
+        return
+    print(f"smoke test ok: no library yet, the welcome page drawn {image.width()}x{image.height()} "
+          f"in {time.perf_counter() - t0:.2f} s", flush=True)
+    window.close()
+    app.exit(0)
