@@ -73,6 +73,19 @@ def test_make_dist_builds_the_spec_and_make_test_does_not():
     assert "pyinstaller" not in test and "dist" not in test.split(":", 1)[0]
 
 
+def test_the_install_docs_name_what_the_makefile_installs():
+    """docs/install.md and the README say what `make run` / `make test` install: the torch pin and the
+    project's extras are the Makefile's own (a new user reads them to know what lands in .venv)."""
+    import re
+
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    extras = re.search(r'pip install -e "(\.\[[\w,]+\])"', make.split("\n$(STAMP):", 1)[1]).group(1)
+    torch = re.search(r"^TORCH := (torch==\S+)", make, re.M).group(1)
+    install = (ROOT / "docs" / "install.md").read_text(encoding="utf-8")
+    assert re.findall(r'pip install -e "(\.\[[\w,]+\])"', install) == [extras]
+    assert torch in install and torch in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
 # --- packaging/check_system_libs.py ---------------------------------------------------------------
 def _checker():
     spec = importlib.util.spec_from_file_location("check_system_libs", ROOT / "packaging" / "check_system_libs.py")
