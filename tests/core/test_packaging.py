@@ -110,6 +110,19 @@ def test_missing_xcb_libraries_print_the_one_apt_command(monkeypatch, capsys):
     assert chk.main(["--for", "test", "--venv", "/nonexistent-venv-with-python"]) == 0
 
 
+def test_the_install_docs_list_the_packages_the_check_asks_for():
+    """docs/install.md's table of Debian packages (what `make test` and `make run` may install) is the
+    checker's own lists, so a new user reading it before running make sees what will be asked for."""
+    import re
+
+    chk = _checker()
+    rows = {m.group(1): set(re.findall(r"[a-z][a-z0-9.+-]*[a-z0-9]", m.group(2).split(", a font")[0]))
+            for m in re.finditer(r"^\s*\| `make (test|run)` \((?:offscreen|xcb)\)[^|]*\| ([^|]+)\|", (ROOT / "docs" / "install.md")
+                                 .read_text(encoding="utf-8"), re.M)}
+    assert rows["test"] == set(chk.OFFSCREEN.values())
+    assert rows["run"] == set(chk.XCB.values())
+
+
 def test_offscreen_needs_a_subset_of_what_the_screen_needs():
     chk = _checker()
     assert set(chk.wanted("test")) < set(chk.wanted("run"))
