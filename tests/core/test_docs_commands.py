@@ -60,7 +60,8 @@ def _is_subcommand(name: str, word: str) -> bool:
 
 
 # a shell redirection (`> out`, `2> err`, `2>/dev/null`, `>>log`, `< in`): the shell's, not the command's
-REDIRECT = re.compile(r"^(?:\d?>>?|<|\d?>&)")
+# (a `<placeholder>` is not one: it closes its `>`)
+REDIRECT = re.compile(r"^(?:\d?>>?|\d?>&|<(?!.*>$))")
 
 
 def _words(command: str) -> list[str]:
@@ -174,6 +175,7 @@ def test_the_docs_hold_commands_to_check():
     ("gapscope facets revew --shortcoming own", "no subcommand revew"),
     ("gapscope triage reasons [add|remve NAME]", "no subcommand remve"),
     ("gapscope export ris -o x.ris --included --tags-notes", "no option --tags-notes"),
+    ("gapscope import <file> --colection X > log", "no option --colection"),   # a placeholder, not a redirection
 ])
 def test_the_check_fails_on_what_the_cli_refuses(command, problem):
     problems = problems_of(command)
