@@ -116,9 +116,10 @@ def test_the_install_docs_list_the_packages_the_check_asks_for():
     import re
 
     chk = _checker()
+    install = (ROOT / "docs" / "install.md").read_text(encoding="utf-8")
+    row = re.compile(r"^\s*\| `make (test|run)` \((?:offscreen|xcb)\)[^|]*\| ([^|]+)\|", re.M)
     rows = {m.group(1): set(re.findall(r"[a-z][a-z0-9.+-]*[a-z0-9]", m.group(2).split(", a font")[0]))
-            for m in re.finditer(r"^\s*\| `make (test|run)` \((?:offscreen|xcb)\)[^|]*\| ([^|]+)\|", (ROOT / "docs" / "install.md")
-                                 .read_text(encoding="utf-8"), re.M)}
+            for m in row.finditer(install)}
     assert rows["test"] == set(chk.OFFSCREEN.values())
     assert rows["run"] == set(chk.XCB.values())
 

@@ -114,7 +114,8 @@ def test_smoke_test_on_a_fresh_machine_draws_the_welcome_page_and_exits_0(tmp_pa
     the CLI's default place). It checks the install by drawing the welcome page, and creates nothing."""
     env = {k: v for k, v in os.environ.items() if k != "GAPSCOPE_LIBRARY"}
     env.update(PYTHONPATH=os.pathsep.join([str(ROOT / "core"), str(ROOT / "desktop")]), QT_QPA_PLATFORM="offscreen",
-               XDG_DATA_HOME=str(tmp_path / "data"), GAPSCOPE_SETTINGS=str(tmp_path / "settings" / "GapScope.ini"))
+               XDG_DATA_HOME=str(tmp_path / "data"), XDG_STATE_HOME=str(tmp_path / "state"),
+               GAPSCOPE_SETTINGS=str(tmp_path / "settings" / "GapScope.ini"))
     out = subprocess.run([sys.executable, "-m", "gapscope_desktop.app", "--smoke-test"], env=env,
                          capture_output=True, text=True, timeout=180)
     assert out.returncode == 0, out.stdout + out.stderr
