@@ -108,7 +108,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.smoke_test:
         from . import smoke
 
-        if not smoke.check_library(path):
+        if path is not None and not smoke.check_library(path):   # None: a fresh machine, the welcome page
             return 1
     window = MainWindow(path)
     install_exception_hook(window)

@@ -126,6 +126,9 @@ def test_listings_with_nothing_to_list_say_so(run, shared_data):
     run("import", "--quiet", str(shared_data / "arxiv/kaggle-snapshot-head200.jsonl"))
     r = run("collect", "cursors")
     assert r.exit_code == 0 and "no saved collect cursors" in r.output
+    r = run("collect", "log")                            # the README's step 1 after an import or `sample`
+    assert r.exit_code == 0 and "no collect yet" in r.output and "gapscope imports" in r.output
+    assert json.loads(run("collect", "log", "--json").output) == []
     r = run("citations", "refs")
     assert r.exit_code == 0 and "no reference is cited by 2 or more of the 200 papers" in r.output
     assert "run `gapscope enrich`" in r.output

@@ -59,12 +59,19 @@ def _is_subcommand(name: str, word: str) -> bool:
     return isinstance(group, click.Group) and all(group.get_command(click.Context(group), w) for w in word.split("|"))
 
 
+# a shell redirection (`> out`, `2> err`, `2>/dev/null`, `>>log`, `< in`): the shell's, not the command's
+# (a `<placeholder>` is not one: it closes its `>`)
+REDIRECT = re.compile(r"^(?:\d?>>?|\d?>&|<(?!.*>$))")
+
+
 def _words(command: str) -> list[str]:
     command = re.sub(r"(?<!\S)#.*$", "", command)                 # a shell comment
     try:
-        return shlex.split(command)
+        words = shlex.split(command)
     except ValueError:                                           # an unbalanced quote in prose
-        return command.split()
+        words = command.split()
+    cut = next((i for i, w in enumerate(words) if REDIRECT.match(w)), len(words))
+    return words[:cut]
 
 
 def _options(cmd: click.Command) -> dict[str, click.Parameter]:
@@ -168,6 +175,7 @@ def test_the_docs_hold_commands_to_check():
     ("gapscope facets revew --shortcoming own", "no subcommand revew"),
     ("gapscope triage reasons [add|remve NAME]", "no subcommand remve"),
     ("gapscope export ris -o x.ris --included --tags-notes", "no option --tags-notes"),
+    ("gapscope import <file> --colection X > log", "no option --colection"),   # a placeholder, not a redirection
 ])
 def test_the_check_fails_on_what_the_cli_refuses(command, problem):
     problems = problems_of(command)
@@ -181,6 +189,8 @@ def test_the_check_fails_on_what_the_cli_refuses(command, problem):
     "gapscope sweep SPEC --grid KEY=V1,V2 ... [--ray ADDRESS]",
     "gapscope export ris -o - --ids 2503.11731,42",
     "gapscope triage reasons [add|remove NAME]",
+    "gapscope map > out 2> err",
+    "gapscope gaps list --json 2>/dev/null >gaps.json",
 ])
 def test_the_check_reads_usage_lines(command):
     assert problems_of(command) == []

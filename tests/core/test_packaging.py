@@ -73,6 +73,19 @@ def test_make_dist_builds_the_spec_and_make_test_does_not():
     assert "pyinstaller" not in test and "dist" not in test.split(":", 1)[0]
 
 
+def test_the_install_docs_name_what_the_makefile_installs():
+    """docs/install.md and the README say what `make run` / `make test` install: the torch pin and the
+    project's extras are the Makefile's own (a new user reads them to know what lands in .venv)."""
+    import re
+
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    extras = re.search(r'pip install -e "(\.\[[\w,]+\])"', make.split("\n$(STAMP):", 1)[1]).group(1)
+    torch = re.search(r"^TORCH := (torch==\S+)", make, re.M).group(1)
+    install = (ROOT / "docs" / "install.md").read_text(encoding="utf-8")
+    assert re.findall(r'pip install -e "(\.\[[\w,]+\])"', install) == [extras]
+    assert torch in install and torch in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
 # --- packaging/check_system_libs.py ---------------------------------------------------------------
 def _checker():
     spec = importlib.util.spec_from_file_location("check_system_libs", ROOT / "packaging" / "check_system_libs.py")
@@ -95,6 +108,20 @@ def test_missing_xcb_libraries_print_the_one_apt_command(monkeypatch, capsys):
     assert "sudo apt-get install -y --no-install-recommends libxcb-cursor0 libxkbcommon-x11-0" in err
     # the offscreen tests need neither
     assert chk.main(["--for", "test", "--venv", "/nonexistent-venv-with-python"]) == 0
+
+
+def test_the_install_docs_list_the_packages_the_check_asks_for():
+    """docs/install.md's table of Debian packages (what `make test` and `make run` may install) is the
+    checker's own lists, so a new user reading it before running make sees what will be asked for."""
+    import re
+
+    chk = _checker()
+    install = (ROOT / "docs" / "install.md").read_text(encoding="utf-8")
+    row = re.compile(r"^\s*\| `make (test|run)` \((?:offscreen|xcb)\)[^|]*\| ([^|]+)\|", re.M)
+    rows = {m.group(1): set(re.findall(r"[a-z][a-z0-9.+-]*[a-z0-9]", m.group(2).split(", a font")[0]))
+            for m in row.finditer(install)}
+    assert rows["test"] == set(chk.OFFSCREEN.values())
+    assert rows["run"] == set(chk.XCB.values())
 
 
 def test_offscreen_needs_a_subset_of_what_the_screen_needs():

@@ -109,6 +109,21 @@ def test_smoke_test_opens_the_library_of_the_environment_draws_and_exits_0(lib_p
     assert f"smoke test ok: {lib_path}, 400 papers listed, window drawn" in out.stdout, out.stdout + out.stderr
 
 
+def test_smoke_test_on_a_fresh_machine_draws_the_welcome_page_and_exits_0(tmp_path):
+    """`make run RUN_ARGS=--smoke-test` right after a fresh install: no library yet (none saved, none at
+    the CLI's default place). It checks the install by drawing the welcome page, and creates nothing."""
+    env = {k: v for k, v in os.environ.items() if k != "GAPSCOPE_LIBRARY"}
+    env.update(PYTHONPATH=os.pathsep.join([str(ROOT / "core"), str(ROOT / "desktop")]), QT_QPA_PLATFORM="offscreen",
+               XDG_DATA_HOME=str(tmp_path / "data"), XDG_STATE_HOME=str(tmp_path / "state"),
+               GAPSCOPE_SETTINGS=str(tmp_path / "settings" / "GapScope.ini"))
+    out = subprocess.run([sys.executable, "-m", "gapscope_desktop.app", "--smoke-test"], env=env,
+                         capture_output=True, text=True, timeout=180)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "smoke test ok: no library yet, the welcome page drawn" in out.stdout, out.stdout + out.stderr
+    assert "Traceback" not in out.stderr, out.stderr
+    assert not (tmp_path / "data").exists() or not any((tmp_path / "data").rglob("*.gapscope"))
+
+
 def test_smoke_test_exits_1_naming_a_library_it_cannot_open(tmp_path):
     bad = tmp_path / "bad.gapscope"
     bad.mkdir()

@@ -169,6 +169,9 @@ def collect_log(ref, limit, as_json) -> None:
     if as_json:
         emit_json(rows)
         return
+    if not rows:      # an imported or sample library has a log too, but of imports
+        click.echo("no collect yet in this library (`gapscope collect arxiv|scholar` makes one; "
+                   "imports and the sample are listed by `gapscope imports`)", err=True)
     for e in rows:
         click.echo(f"#{e['id']} {e['started_at']} {e['source']} {e['target']!r}: {e['status']}, read {e['read']}, "
                    f"new {e['added']}, merged {e['merged']}, already there {e['unchanged']}, errors {e['error_count']}"
