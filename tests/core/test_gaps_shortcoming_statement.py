@@ -29,9 +29,9 @@ def test_the_counts_agree_with_their_verbs(stating, takes_on, said):
 
 
 @pytest.mark.parametrize("close, said", [
-    (0, "none takes it on (address it in their own objective or method sentences and propose a method)"),
-    (1, "1 takes it on (address it in their own objective or method sentences"),
-    (2, "2 take it on (address it in their own objective or method sentences"),
+    (0, "none takes it on (address it in their title or their own objective or method sentences and propose a method)"),
+    (1, "1 takes it on (address it in their title or their own objective or method sentences"),
+    (2, "2 take it on (address it in their title or their own objective or method sentences"),
 ])
 def test_the_report_says_how_many_take_a_concept_on_with_the_right_verb(close, said):
     """The report's long form (a statement that gives no rates) read "1 address it in their own ...": the count

@@ -55,7 +55,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
     of many papers at once (all those of the shortcoming map: shortcoming_concepts.py). ``stating_ids``: the papers
     whose shortcoming sentences the concept-level detector reads where there is no shortcoming map (every paper
     with shortcoming vectors: the concepts need no map; gaps/needs.py); ``method_vecs`` may then hold ids alone.
-    ``works_on`` (paper ids -> their objective and method sentences, takes_on.work_sentences): a later paper
+    ``works_on`` (paper ids -> their title, objective and method sentences, takes_on.work_sentences): a later paper
     addressing a stated problem concept there takes it on (shortcoming_concepts.py, takes_on.py)."""
     groups = []
     if concepts is not None and concepts.concepts:

@@ -11,8 +11,8 @@ quotes about three different things); a concept is one thing, and every quote th
 - a concept many papers name but rarely as what falls short is the subject of the complaint ("GPT",
   "diffusion models"), not the shortcoming: it needs STATED_SHARE_MIN of the papers naming it to state it;
 - later papers (listed after the stating papers' median date) take it on when they propose a method (have
-  method sentences, not only their own limitations) and one of their own objective or method sentences
-  addresses it (gaps/takes_on.py). Stating it is no taking it on: a later paper that only restates the
+  method sentences, not only their own limitations) and their title or one of their own objective or method
+  sentences addresses it (gaps/takes_on.py). Stating it is no taking it on: a later paper that only restates the
   shortcoming in its background ("existing benchmarks focus on high-resource languages") leaves it as
   unaddressed as before, where it used to count as taking it on (10 of the 11 "taking on" high-resource
   languages on the 10,653-paper library). The in-aim reading of the concept mentions holds method
@@ -38,16 +38,18 @@ from .concept_statement import states_concept
 from .model import Gap, ClusterRef
 from .quotes import pick_quotes, quotable, label_of
 from .span import MIN_LATER_PAPERS, require_shortcoming_span
-from .takes_on import addresses
+from .takes_on import addresses, answers, concept_heads, head_pattern
 
 STATED_SHARE_MIN = 0.3     # of the papers naming it, the share stating it as a shortcoming (GPT: 0.08)
 MIN_STATING_SHARE = 0.001  # a concept needs this share of the shortcoming papers stating it (5 at least)
 MIN_STATING = 5
-TAKES_ON = "address it in their own objective or method sentences and propose a method"
+TAKES_ON = "address it in their title or their own objective or method sentences and propose a method"
 TAKES_ON_IN_AIM = "name it in their title or aim and propose a method"     # without works_on
-MIN_WORKED_BEFORE = 2     # papers up to the median date that work on it (objective or method sentences): a problem
+MIN_WORKED_BEFORE = 2     # papers up to the median date that work on it (title, objective or method): a problem
 FEW_BELOW = 0.75           # "few later papers take it on": under 3/4 of the typical rate (0.43 against 0.44 is not few)
 SAME_GAP_OVERLAP = 0.5     # a concept whose stating papers are this much those of a better one repeats it
+
+_NO_HEAD = re.compile(r"(?!)")     # a stating paper's reading where the head alone may not count: matches nothing
 
 # a phrase holding one of these, or an adverb, is a piece of the sentence stating the shortcoming ("rely heavily",
 # "lack explicit", "despite significant progress", "research focuses"), not the thing that falls short
@@ -105,7 +107,7 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
     """The problem concepts stated as a shortcoming by many papers and taken on by few later ones, against the
     typical such concept. ``sentences``: {paper: its shortcoming sentences} (find.shortcoming_reader);
     ``method_papers``: the papers with method sentences; ``mentions``: {concept: papers naming it in title or
-    abstract}; ``works_on``: paper ids -> their objective and method sentences (takes_on.work_sentences), read
+    abstract}; ``works_on``: paper ids -> their title, objective and method sentences (takes_on.work_sentences), read
     for the papers naming a concept: those addressing it there take it on, and a concept fewer than
     MIN_WORKED_BEFORE papers up to the median date work on is a complaint, no gap; without it ``in_aim``:
     {concept: papers naming it in the title or an objective sentence} (None: the mentions count);
@@ -117,6 +119,7 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
     all_dates = np.array(sorted(d for d in dates.values() if d))
     quotable_of = {int(p): q for p, ss in sentences.items() if (q := quotable(ss))}
     stats = []
+    heads = concept_heads(x.phrase for x in cs.concepts)
     never: list[tuple[str, int]] = []     # stated problems no earlier paper works on: (phrase, stating papers)
     for c in cs.concepts:
         if cancel is not None:
@@ -147,7 +150,12 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
         later = {p for p in pool | set(st) if (dates.get(p) or "") > since and p in method_papers
                  and p not in own_only}
         # stating it again is no taking it on: only what a paper sets out to do and does counts
-        takes_on = later & pool if works_on is None else working_on(c, later, works_on)
+        if works_on is None:
+            takes_on = later & pool
+        else:
+            # a later stating paper named it in full already: its work sentences may take it on by the head alone
+            head = head_pattern(c.phrase, heads) or _NO_HEAD
+            takes_on = working_on(c, later - set(st), works_on) | working_on(c, later & set(st), works_on, head)
         if works_on is not None:
             # a complaint no paper names as what it works on ("major bottleneck") is taken on only by its later
             # stating papers, whatever is done about it: no problem that can look unaddressed
@@ -162,7 +170,7 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
         one = len(never) == 1
         # only papers proposing a method count (a survey naming it in its title does not work on it)
         notices.append(f"{len(never)} stated problem{'' if one else 's'} that fewer than {MIN_WORKED_BEFORE} papers "
-                       "proposing a method up to the stating papers' median date address in their objective or "
+                       "proposing a method up to the stating papers' median date address in their title, objective or "
                        f"method sentences {'is a complaint' if one else 'are complaints'}, not "
                        f"{'a problem' if one else 'problems'} a paper takes on by name, and ended no gap: "
                        + ", ".join(f"\u201c{ph}\u201d ({n} stating)" for ph, n in never[:5]))
@@ -202,12 +210,21 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
     return out
 
 
-def working_on(c: Concept, papers: set, works_on: Callable[[Sequence[int]], Mapping[int, Sequence]]) -> set:
-    """Those of ``papers`` whose objective or method sentences (``works_on``; a text alone is one sentence)
-    address ``c`` (takes_on.addresses)."""
+def working_on(c: Concept, papers: set, works_on: Callable[[Sequence[int]], Mapping[int, Sequence]],
+               head: Optional[re.Pattern] = None) -> set:
+    """Those of ``papers`` whose title, objective or method sentences (``works_on``; a text alone is one sentence)
+    address ``c`` (takes_on.addresses). Where ``head`` is given (the papers stating it:
+    takes_on.head_pattern), also those addressing its head word or answering their statement of it
+    (takes_on.answers)."""
     rx = mention_pattern(c)
-    return {int(p) for p, said in works_on(sorted(papers)).items()
-            if any(addresses(s, rx) for s in ([said] if isinstance(said, str) else said or ()))}
+    rxs = [rx] + ([head] if head is not None else [])
+    out = set()
+    for p, said in works_on(sorted(papers)).items():
+        ss = [said] if isinstance(said, str) else list(said or ())
+        if any(addresses(s, x) for s in ss for x in rxs) or (
+                head is not None and any(not isinstance(s, str) and answers(s, rx) for s in ss)):
+            out.add(int(p))
+    return out
 
 
 def _gap(c: Concept, batch, raw: float, st: dict, share: float, since: str, n_later: int, takes_on: set,
