@@ -178,7 +178,8 @@ def test_a_later_paper_stating_the_shortcoming_again_does_not_take_it_on():
     taker = 18
     texts: dict = {p: [{"text": "We fine-tune the model on each new task.", "shortcoming": "none"}]
                    for p in range(1, 21)}
-    texts[taker] = [{"text": "We overcome catastrophic forgetting with a rehearsal-free adapter.", "shortcoming": "none"}]
+    texts[taker] = [{"text": "We overcome catastrophic forgetting with a rehearsal-free adapter.",
+                     "shortcoming": "none"}]
     mentions = _works_on_typical(concepts, in_aim, texts)
     found = unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)), mentions=mentions,
                                  works_on=lambda ids: {p: texts[p] for p in ids if p in texts}, evidence_n=20)

@@ -81,8 +81,11 @@ _FAVOURED = re.compile(
 # X as what is missing
 _NOT_FAVOURED = re.compile(r"\b(?:not|no|never|fail\w*|unable|cannot|can't|struggl\w*|lack\w*|few|little|rarely|"
                            r"seldom|less|hardly|barely|difficult|hard|insufficient\w*)\b(?:\s+\S+){0,2}\s*$", re.I)
-_FAVOURED_END = re.compile(r"[;:,.!?\u2014()]|\s-{1,2}\s|\b(?:but|rather|leaving|while|whereas|yet|neglect\w*|fail\w*|lack\w*|struggl\w*|"
-                           r"overlook\w*|ignor\w*|left|leave|leaves|at\s+the\s+expense|instead)\b", re.I)
+# where a favoured span ends: the clause's end, the contrast or what is left out ("..., leaving Thai ..."), or a
+# deficiency verb ("focus on X and fail to Y")
+_FAVOURED_END = re.compile(r"[;:,.!?\u2014()]|\s-{1,2}\s|\b(?:but|rather|leaving|while|whereas|yet|neglect\w*|"
+                           r"fail\w*|lack\w*|struggl\w*|overlook\w*|ignor\w*|left|leave|leaves|"
+                           r"at\s+the\s+expense|instead)\b", re.I)
 
 
 def favoured_spans(text: str) -> list[tuple[int, int]]:

@@ -49,8 +49,6 @@ MIN_WORKED_BEFORE = 2     # papers up to the median date that work on it (title,
 FEW_BELOW = 0.75           # "few later papers take it on": under 3/4 of the typical rate (0.43 against 0.44 is not few)
 SAME_GAP_OVERLAP = 0.5     # a concept whose stating papers are this much those of a better one repeats it
 
-_NO_HEAD = re.compile(r"(?!)")     # a stating paper's reading where the head alone may not count: matches nothing
-
 # a phrase holding one of these, or an adverb, is a piece of the sentence stating the shortcoming ("rely heavily",
 # "lack explicit", "despite significant progress", "research focuses"), not the thing that falls short
 _SENTENCE_PIECE = re.compile(
@@ -107,8 +105,9 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
     """The problem concepts stated as a shortcoming by many papers and taken on by few later ones, against the
     typical such concept. ``sentences``: {paper: its shortcoming sentences} (find.shortcoming_reader);
     ``method_papers``: the papers with method sentences; ``mentions``: {concept: papers naming it in title or
-    abstract}; ``works_on``: paper ids -> their title, objective and method sentences (takes_on.work_sentences), read
-    for the papers naming a concept: those addressing it there take it on, and a concept fewer than
+    abstract}; ``works_on``: paper ids -> their title, objective and method sentences
+    (takes_on.work_sentences), read for the papers naming a concept: those addressing it there take it on (a
+    paper stating it also by its head word or by answering its statement: working_on), and a concept fewer than
     MIN_WORKED_BEFORE papers up to the median date work on is a complaint, no gap; without it ``in_aim``:
     {concept: papers naming it in the title or an objective sentence} (None: the mentions count);
     ``refused``: concept ids no gap may name (the library's own field). Raises SpanTooShort when the papers
@@ -154,8 +153,7 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
             takes_on = later & pool
         else:
             # a later stating paper named it in full already: its work sentences may take it on by the head alone
-            head = head_pattern(c.phrase, heads) or _NO_HEAD
-            takes_on = working_on(c, later - set(st), works_on) | working_on(c, later & set(st), works_on, head)
+            takes_on = working_on(c, later - set(st), works_on) | working_on(c, later & set(st), works_on, heads)
         if works_on is not None:
             # a complaint no paper names as what it works on ("major bottleneck") is taken on only by its later
             # stating papers, whatever is done about it: no problem that can look unaddressed
@@ -211,18 +209,19 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
 
 
 def working_on(c: Concept, papers: set, works_on: Callable[[Sequence[int]], Mapping[int, Sequence]],
-               head: Optional[re.Pattern] = None) -> set:
+               heads: Optional[Mapping[str, int]] = None) -> set:
     """Those of ``papers`` whose title, objective or method sentences (``works_on``; a text alone is one sentence)
-    address ``c`` (takes_on.addresses). Where ``head`` is given (the papers stating it:
-    takes_on.head_pattern), also those addressing its head word or answering their statement of it
-    (takes_on.answers)."""
+    address ``c`` (takes_on.addresses). With ``heads`` (for papers stating ``c``; {folded head: how many concepts
+    end in it}, takes_on.concept_heads), also those addressing its head word (takes_on.head_pattern) or answering
+    their statement of it (takes_on.answers)."""
     rx = mention_pattern(c)
+    head = head_pattern(c.phrase, heads) if heads is not None else None
     rxs = [rx] + ([head] if head is not None else [])
     out = set()
     for p, said in works_on(sorted(papers)).items():
         ss = [said] if isinstance(said, str) else list(said or ())
         if any(addresses(s, x) for s in ss for x in rxs) or (
-                head is not None and any(not isinstance(s, str) and answers(s, rx) for s in ss)):
+                heads is not None and any(not isinstance(s, str) and answers(s, rx) for s in ss)):
             out.add(int(p))
     return out
 
