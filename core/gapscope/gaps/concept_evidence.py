@@ -55,6 +55,11 @@ def top_papers(c: Concept, exclude: set, n: int) -> list[int]:
 # are about other things (on the 10,653-paper library, their papers sit at the 87th and 85th percentile of
 # closeness; "knowledge base" for "knowledge graph", "contrastive loss" for "contrastive learning" at the 99.9th)
 RELATED_CONTENT_SHARE = 0.05   # the share of its kind (at least NEIGHBOURS) closest to a concept's papers
+# a phrase sharing a word with the concept is near by phrase for that word alone: its papers must be among the
+# closest 1% ("contrastive loss" for "contrastive learning", "3D gaussians" for "gaussian primitives": the very
+# closest), where "curriculum learning" for "contrastive learning" and "semantic matching" for "flow matching"
+# sit at the 98th and 97th percentile (and "normalizing flow" for "flow matching" too, left out with them)
+SHARED_WORD_CONTENT_SHARE = 0.01
 PHRASE_POOL = 3                # phrase-nearest NEIGHBOURS x this are read for the ones near by their papers too
 
 
@@ -71,22 +76,32 @@ def neighbours(c: Concept, others: Sequence[Concept], vecs: np.ndarray, target: 
     order = [i for i in np.argsort(-s) if others[i].id != c.id and others[i].id not in same]
     if content is not None:
         close = related_by_papers(content, k)
-        order = [i for i in order[:PHRASE_POOL * k] if close[i]]
+        closest = related_by_papers(content, k, SHARED_WORD_CONTENT_SHARE)
+        words = _words(c.phrase)
+        order = [i for i in order[:PHRASE_POOL * k]
+                 if (closest[i] if words & _words(others[i].phrase) else close[i])]
     order = order[:k]
     tp = set(target.papers)
     out = [(others[i], len(tp & set(others[i].papers))) for i in order]
     return sorted([x for x in out if x[1] > 0], key=lambda x: -x[1])
 
 
-def related_by_papers(content: np.ndarray, k: int = NEIGHBOURS) -> np.ndarray:
-    """Which concepts are near by their papers: the RELATED_CONTENT_SHARE (at least ``k``) with the highest
-    ``content`` closeness."""
+def related_by_papers(content: np.ndarray, k: int = NEIGHBOURS, share: float = RELATED_CONTENT_SHARE) -> np.ndarray:
+    """Which concepts are near by their papers: the ``share`` (at least ``k``) with the highest ``content``
+    closeness."""
     n = len(content)
-    keep = min(n, max(k, int(np.ceil(RELATED_CONTENT_SHARE * n))))
+    keep = min(n, max(k, int(np.ceil(share * n))))
     close = np.zeros(n, dtype=bool)
     if keep:
         close[np.argsort(-content, kind="stable")[:keep]] = True
     return close
+
+
+def _words(phrase: str) -> set[str]:
+    """The words of a phrase (three letters or more), plural and ending folded: what two phrases may share."""
+    from ..concepts.acronyms import fold_word
+
+    return {fold_word(w) for w in phrase.lower().replace("-", " ").split() if len(w) >= 3}
 
 
 def nameable(c: Concept) -> bool:
