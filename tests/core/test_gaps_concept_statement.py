@@ -68,30 +68,6 @@ STATED = [
 ]
 
 
-def _rx(phrase: str) -> re.Pattern:
-    return re.compile(r"(?<!\w)(" + re.escape(phrase) + r")(?!\w)", re.I)
-
-
-@pytest.mark.parametrize("arxiv,concept,text", NOT_STATED, ids=[f"{a}:{c}" for a, c, _ in NOT_STATED])
-def test_a_denied_or_only_asked_about_concept_is_not_stated(arxiv, concept, text):
-    from gapscope.gaps.concept_statement import states_concept
-
-    assert not states_concept(text, _rx(concept))
-
-
-@pytest.mark.parametrize("arxiv,concept,text", STATED, ids=[f"{a}:{c}" for a, c, _ in STATED])
-def test_a_concept_stated_as_what_falls_short_is_stated(arxiv, concept, text):
-    from gapscope.gaps.concept_statement import states_concept
-
-    assert states_concept(text, _rx(concept))
-
-
-def test_a_sentence_not_naming_the_concept_does_not_state_it():
-    from gapscope.gaps.concept_statement import states_concept
-
-    assert not states_concept(STATED[0][2], _rx("catastrophic forgetting"))
-
-
 # (arXiv id, concept, sentence): the library's complaint is the focus on the concept ("high-resource languages"),
 # what is left out is the shortcoming; each of these made "high-resource languages" read as a problem to attack
 FAVOURED = [
@@ -121,15 +97,26 @@ LEFT_OUT = [
 ]
 
 
-@pytest.mark.parametrize("arxiv,concept,text", FAVOURED, ids=[f"{a}:{c}" for a, c, _ in FAVOURED])
-def test_a_concept_named_only_as_where_the_work_goes_is_not_stated(arxiv, concept, text):
+def _rx(phrase: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)(" + re.escape(phrase) + r")(?!\w)", re.I)
+
+
+@pytest.mark.parametrize("arxiv,concept,text", NOT_STATED + FAVOURED,
+                         ids=[f"{a}:{c}" for a, c, _ in NOT_STATED + FAVOURED])
+def test_a_denied_asked_about_or_favoured_concept_is_not_stated(arxiv, concept, text):
     from gapscope.gaps.concept_statement import states_concept
 
     assert not states_concept(text, _rx(concept))
 
 
-@pytest.mark.parametrize("arxiv,concept,text", LEFT_OUT, ids=[f"{a}:{c}" for a, c, _ in LEFT_OUT])
-def test_what_the_focus_leaves_out_is_stated(arxiv, concept, text):
+@pytest.mark.parametrize("arxiv,concept,text", STATED + LEFT_OUT, ids=[f"{a}:{c}" for a, c, _ in STATED + LEFT_OUT])
+def test_a_concept_stated_as_what_falls_short_is_stated(arxiv, concept, text):
     from gapscope.gaps.concept_statement import states_concept
 
     assert states_concept(text, _rx(concept))
+
+
+def test_a_sentence_not_naming_the_concept_does_not_state_it():
+    from gapscope.gaps.concept_statement import states_concept
+
+    assert not states_concept(STATED[0][2], _rx("catastrophic forgetting"))
