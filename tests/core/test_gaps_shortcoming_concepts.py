@@ -364,3 +364,58 @@ def test_a_stating_paper_whose_work_answers_its_statement_takes_it_on():
     g = next(g for g in found if g.problem.label == "catastrophic forgetting")
     assert {p for p, r in g.roles.items() if r == "addresses"} == {19, 20}, g.statement
     assert g.details["close_later_methods"] == 2
+
+
+def _subject_vectors(shared: range, scattered: range, dim: int = 24, seed: int = 0) -> tuple:
+    """(ids, vectors) of papers 1..N: four areas (paper p in area p % 4); the ``shared`` papers also share one
+    subject direction, the ``scattered`` ones each a direction of their own."""
+    rng = np.random.default_rng(seed)
+    ids = np.arange(1, N + 1)
+    v = rng.normal(0, 0.35, (N, dim))
+    v[np.arange(N), ids % 4] += 1.0
+    for p in shared:
+        v[p - 1, 4] += 1.2
+    for i, p in enumerate(scattered):
+        v[p - 1, 5 + i % (dim - 5)] += 1.2
+    return ids, v.astype(np.float32)
+
+
+def _with_a_complaint_every_area_makes():
+    """The constructed library plus "computational cost": stated by 20 papers of all four areas, each about a
+    subject of its own, and taken on by none; "catastrophic forgetting"'s 20 papers span the areas too but
+    are one subject."""
+    concepts, sentences, in_aim = _library()
+    for p in range(80, 100):
+        sentences.setdefault(p, []).append(_sentence("The computational cost of these models is prohibitive."))
+    concepts.concepts.append(_concept(7, "computational cost", range(80, 100)))
+    in_aim[7] = frozenset()
+    return concepts, sentences, in_aim, _subject_vectors(shared=range(1, 21), scattered=range(80, 100))
+
+
+def test_a_complaint_spread_over_every_area_without_a_shared_subject_is_no_unaddressed_shortcoming():
+    from gapscope.gaps.shortcoming_concepts import unaddressed_concepts
+
+    concepts, sentences, in_aim, vecs = _with_a_complaint_every_area_makes()
+    notices: list = []
+    found = unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)), in_aim=in_aim,
+                                 paper_vecs=vecs, notices=notices)
+    assert [g.problem.label for g in found] == ["catastrophic forgetting"]
+    assert any("generic" in n and "\u201ccomputational cost\u201d (20 stating)" in n for n in notices)
+
+
+def test_without_abstract_vectors_no_complaint_is_judged_generic():
+    from gapscope.gaps.shortcoming_concepts import unaddressed_concepts
+
+    concepts, sentences, in_aim, _ = _with_a_complaint_every_area_makes()
+    found = unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)), in_aim=in_aim)
+    assert "computational cost" in [g.problem.label for g in found]
+
+
+def test_papers_of_one_subject_across_areas_are_specific_scattered_ones_generic():
+    from gapscope.gaps.generic_complaints import PaperSubjects
+
+    subjects = PaperSubjects(_subject_vectors(shared=range(1, 21), scattered=range(80, 100)))
+    assert subjects.generic(range(80, 100)) is not None            # every area, no shared subject
+    assert subjects.generic(range(1, 21)) is None                  # every area, one subject
+    assert subjects.generic(range(4, 200, 4)) is None              # one area: not spread
+    assert subjects.generic(range(80, 90)) is None                 # too few papers to judge

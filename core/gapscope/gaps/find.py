@@ -83,7 +83,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
                 concepts, getattr(shortcomings, "many", shortcomings)(list(stating)), dates,
                 {int(p) for p in method_vecs[0]}, own_only=own_only, mentions=mentions,
                 in_aim=getattr(mentions, "in_aim", None), works_on=works_on,
-                refused=own_field_ids(concepts, fields, acronyms),
+                refused=own_field_ids(concepts, fields, acronyms), paper_vecs=paper_vecs,
                 notices=notices, cancel=(lambda: check(cancel)) if cancel is not None else None))
         except SpanTooShort as exc:
             if notices is not None:

@@ -19,7 +19,10 @@ quotes about three different things); a concept is one thing, and every quote th
   concepts only: read through it, no later paper named a problem concept, and "adverse weather" was "taken
   on" by 3 papers where a search finds method papers on it after that date. A stating paper
   that takes it on is listed as addressing it, never as stating it, and is not quoted as stating it: the
-  gap's stating evidence is what is left unaddressed.
+  gap's stating evidence is what is left unaddressed;
+- a complaint every area makes ("computational cost", "practical deployment") is no shortcoming to research, and
+  later papers tackle it in their own words, which a count by the phrase misses: a concept whose papers spread
+  over the library's areas as chance and share no subject ends no gap (gaps/generic_complaints.py).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from ..concepts.model import Concept, ConceptSet
 from ..concepts.quality import adverb
 from .concept_evidence import nameable
 from .concept_statement import states_concept
+from .generic_complaints import PaperSubjects
 from .model import Gap, ClusterRef
 from .quotes import pick_quotes, quotable, label_of
 from .span import MIN_LATER_PAPERS, require_shortcoming_span
@@ -99,7 +103,7 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
                          mentions: Optional[Mapping[int, frozenset]] = None,
                          in_aim: Optional[Mapping[int, frozenset]] = None,
                          works_on: Optional[Callable[[Sequence[int]], Mapping[int, str]]] = None,
-                         refused: frozenset = frozenset(),
+                         refused: frozenset = frozenset(), paper_vecs: Optional[tuple] = None,
                          top: int = 30, evidence_n: int = 5, per_gap: int = 3,
                          notices: Optional[list] = None, cancel: Optional[Callable[[], None]] = None) -> list[Gap]:
     """The problem concepts stated as a shortcoming by many papers and taken on by few later ones, against the
@@ -110,7 +114,8 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
     paper stating it also by its head word or by answering its statement: working_on), and a concept fewer than
     MIN_WORKED_BEFORE papers up to the median date work on is a complaint, no gap; without it ``in_aim``:
     {concept: papers naming it in the title or an objective sentence} (None: the mentions count);
-    ``refused``: concept ids no gap may name (the library's own field). Raises SpanTooShort when the papers
+    ``refused``: concept ids no gap may name (the library's own field); ``paper_vecs``: (paper ids, abstract
+    vectors), which set a generic complaint apart (gaps/generic_complaints.py; None: none is). Raises SpanTooShort when the papers
     span too little time."""
     require_shortcoming_span({int(p): dates.get(int(p)) for p in [*sentences, *method_papers]})
     own_only = own_only or set()
@@ -120,6 +125,8 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
     stats = []
     heads = concept_heads(x.phrase for x in cs.concepts)
     never: list[tuple[str, int]] = []     # stated problems no earlier paper works on: (phrase, stating papers)
+    subjects: list = []     # PaperSubjects, made at the first stated concept (seconds of k-means)
+    vague: list[tuple[str, int]] = []     # generic complaints: (phrase, stating papers)
     for c in cs.concepts:
         if cancel is not None:
             cancel()
@@ -136,6 +143,11 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
             continue
         share = len(st) / len(named | set(st))
         if share < STATED_SHARE_MIN:
+            continue
+        if paper_vecs is not None and len(paper_vecs[0]) and not subjects:
+            subjects.append(PaperSubjects(paper_vecs))
+        if subjects and subjects[0].generic(named | set(st)) is not None:
+            vague.append((c.phrase, len(st)))
             continue
         ds = sorted(d for d in (dates.get(p) or "" for p in st) if d)
         if not ds:
@@ -172,6 +184,13 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
                        f"method sentences {'is a complaint' if one else 'are complaints'}, not "
                        f"{'a problem' if one else 'problems'} a paper takes on by name, and ended no gap: "
                        + ", ".join(f"\u201c{ph}\u201d ({n} stating)" for ph, n in never[:5]))
+    if vague and notices is not None:
+        vague.sort(key=lambda t: -t[1])
+        notices.append(f"{len(vague)} stated problem{'' if len(vague) == 1 else 's'} whose papers spread over the "
+                       "library's areas as much as random papers and share no subject "
+                       f"{'is a generic complaint' if len(vague) == 1 else 'are generic complaints'}, no shortcoming "
+                       "to take on, and ended no gap: "
+                       + ", ".join(f"\u201c{ph}\u201d ({n} stating)" for ph, n in vague[:5]))
     if len(stats) < 3:      # 'against the typical one' means nothing with one or two
         if notices is not None:
             # the complaints set apart were stated as often: "only 2 are stated" would deny them
