@@ -115,8 +115,8 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
     MIN_WORKED_BEFORE papers up to the median date work on is a complaint, no gap; without it ``in_aim``:
     {concept: papers naming it in the title or an objective sentence} (None: the mentions count);
     ``refused``: concept ids no gap may name (the library's own field); ``paper_vecs``: (paper ids, abstract
-    vectors), which set a generic complaint apart (gaps/generic_complaints.py; None: none is). Raises SpanTooShort when the papers
-    span too little time."""
+    vectors), which set a generic complaint apart (gaps/generic_complaints.py; None: none is). Raises
+    SpanTooShort when the papers span too little time."""
     require_shortcoming_span({int(p): dates.get(int(p)) for p in [*sentences, *method_papers]})
     own_only = own_only or set()
     min_stating = max(MIN_STATING, round(MIN_STATING_SHARE * len(sentences)))
