@@ -68,18 +68,48 @@ STATED = [
 ]
 
 
+# (arXiv id, concept, sentence): the library's complaint is the focus on the concept ("high-resource languages"),
+# what is left out is the shortcoming; each of these made "high-resource languages" read as a problem to attack
+FAVOURED = [
+    ("2603.20042", "high-resource languages", "However, existing benchmarks predominantly focus on high-resource "
+     "languages, leaving the ASR behavior of SpeechLMs in low-resource languages insufficiently understood."),
+    ("2605.26954", "high-resource languages", "Safety evaluation of Large Language Models (LLMs) has largely focused "
+     "on high-resource languages, leaving low-resource languages critically underserved."),
+    ("2606.01464", "high-resource languages", "Despite expanding their multilingual coverage, the advanced reasoning "
+     "capabilities of LLMs remain largely confined to a few high-resource languages like English."),
+    ("2605.24635", "high-resource languages", "While medical LLMs excel in high-resource languages, their performance "
+     "degrades sharply in Hindi, particularly on Indian systems of medicine."),
+    ("2606.09535", "high-resource languages", "Multilingual ASR models such as Whisper perform well on high-resource "
+     "languages but exhibit substantially higher Word Error Rates (WER) for Dravidian languages compared to "
+     "Indo-Aryan ones."),
+    ("2606.08451", "high-resource languages", "Collectively, our results demonstrate that prevailing alignment "
+     "methodologies generalize poorly beyond high-resource languages, underscoring the urgent need for equitable "
+     "multilingual safety techniques."),
+]
+
+# the same sentences' left-out side, and a focus the sentence says is missing ("rarely focus on X"): stated
+LEFT_OUT = [
+    ("2603.20042", "low-resource languages", FAVOURED[0][2]),
+    ("2605.26954", "low-resource languages", FAVOURED[1][2]),
+    ("2606.04987", "complex reasoning tasks", "Multi-party dialogue is a critical setting for studying collaborative "
+     "reasoning and decision-making, yet existing datasets rarely focus on structured, in-depth complex reasoning "
+     "tasks."),
+]
+
+
 def _rx(phrase: str) -> re.Pattern:
     return re.compile(r"(?<!\w)(" + re.escape(phrase) + r")(?!\w)", re.I)
 
 
-@pytest.mark.parametrize("arxiv,concept,text", NOT_STATED, ids=[f"{a}:{c}" for a, c, _ in NOT_STATED])
-def test_a_denied_or_only_asked_about_concept_is_not_stated(arxiv, concept, text):
+@pytest.mark.parametrize("arxiv,concept,text", NOT_STATED + FAVOURED,
+                         ids=[f"{a}:{c}" for a, c, _ in NOT_STATED + FAVOURED])
+def test_a_denied_asked_about_or_favoured_concept_is_not_stated(arxiv, concept, text):
     from gapscope.gaps.concept_statement import states_concept
 
     assert not states_concept(text, _rx(concept))
 
 
-@pytest.mark.parametrize("arxiv,concept,text", STATED, ids=[f"{a}:{c}" for a, c, _ in STATED])
+@pytest.mark.parametrize("arxiv,concept,text", STATED + LEFT_OUT, ids=[f"{a}:{c}" for a, c, _ in STATED + LEFT_OUT])
 def test_a_concept_stated_as_what_falls_short_is_stated(arxiv, concept, text):
     from gapscope.gaps.concept_statement import states_concept
 

@@ -19,8 +19,8 @@ def _statement(stating, takes_on):
 
 @pytest.mark.parametrize("stating, takes_on, said", [
     ([1, 2, 3], [9], "only 1 of the 2,084 papers listed after 2026-04-28 takes it on"),
-    ([1, 2, 3], [1], "takes it on (name it in their title or aim, or state it, and propose a method; it is among"),
-    ([1, 2, 3], [1, 9], "take it on (name it in their title or aim, or state it, and propose a method; 1 is among"),
+    ([1, 2, 3], [1], "takes it on (name it in their title or aim and propose a method; it is among"),
+    ([1, 2, 3], [1, 9], "take it on (name it in their title or aim and propose a method; 1 is among"),
     ([1, 2, 3], [1, 2, 9], "propose a method; 2 are among the 3 stating it)"),
     ([1, 2, 3], [1, 2], "propose a method; both are among the 3 stating it)"),
 ])
@@ -29,12 +29,12 @@ def test_the_counts_agree_with_their_verbs(stating, takes_on, said):
 
 
 @pytest.mark.parametrize("close, said", [
-    (0, "none takes it on (name it in their title, objective or method sentences, or state it, and propose a method)"),
-    (1, "1 takes it on (name it in their title, objective or method sentences"),
-    (2, "2 take it on (name it in their title, objective or method sentences"),
+    (0, "none takes it on (address it in their title or their own objective or method sentences and propose a method)"),
+    (1, "1 takes it on (address it in their title or their own objective or method sentences"),
+    (2, "2 take it on (address it in their title or their own objective or method sentences"),
 ])
 def test_the_report_says_how_many_take_a_concept_on_with_the_right_verb(close, said):
-    """The report's long form (a statement that gives no rates) read "1 name it in their title ...": the count
+    """The report's long form (a statement that gives no rates) read "1 address it in their own ...": the count
     takes its verb, and what taking it on means follows in brackets, as in the statement."""
     from gapscope.gaps.shortcoming_concepts import TAKES_ON
     from gapscope.reports.explain import why_lines

@@ -110,3 +110,57 @@ def test_a_pair_joined_under_the_other_name_is_no_gap():
     score = np.array([[0.9, 0.8]])
     _same_concepts(cs, blk, score, readings, rare_max=1)
     assert score[0, 0] == 0.9
+
+
+def test_a_related_method_is_near_by_its_papers_not_only_by_a_shared_word():
+    """On the 10,653-paper library "knowledge graph" was offered as the method related to "knowledge distillation":
+    the phrases share "knowledge", the papers are about other things. With abstract vectors a related method must
+    be near by its papers too: "feature distillation", whose papers are about what knowledge distillation's are, is
+    named; "knowledge graph", nearer by phrase, is not. Without abstract vectors the phrase rule stands."""
+    from gapscope.gaps.candidates import statement
+    from gapscope.gaps.concept_evidence import EvidenceGatherer
+
+    kd = _concept(1, "method", "knowledge distillation", [1, 0, 0], [1, 2, 3])
+    problem = _concept(2, "problem", "image classification", [0, 1, 0], [10, 11, 12])
+    graph = _concept(3, "method", "knowledge graph", [1, 0.05, 0], [10, 40])        # met the problem in paper 10
+    feature = _concept(4, "method", "feature distillation", [1, 0.3, 0], [11, 41])  # met it in paper 11
+    # methods far by phrase whose papers are as close to distillation's as feature distillation's: the share of
+    # methods near by their papers is taken from all of them
+    fillers = [_concept(10 + k, "method", f"pruning variant {k}", [0, 0, 1], [50 + k]) for k in range(6)]
+    concepts = [kd, problem, graph, feature, *fillers]
+    ids = [1, 2, 3, 10, 11, 12, 40, 41, *range(50, 56)]
+    near, far = np.array([1, 0, 0], np.float32), np.array([0, 1, 0], np.float32)
+    vecs = np.stack([far if q in (10, 40) else near for q in ids])
+    ev = EvidenceGatherer(concepts, 3, (np.array(ids), vecs)).gather(kd, problem, 0)
+    assert [c.phrase for c, _ in ev.near_methods] == ["feature distillation"], ev.near_methods
+    s = statement(kd, problem, 0, ev.near_methods, ev.near_problems)
+    assert "knowledge graph" not in s and "“feature distillation”" in s
+    plain = EvidenceGatherer(concepts, 3, None).gather(kd, problem, 0)
+    assert {c.phrase for c, _ in plain.near_methods} == {"knowledge graph", "feature distillation"}
+
+
+def test_a_method_sharing_a_word_must_be_among_the_very_closest_by_its_papers():
+    """"curriculum learning" shares "learning" with "contrastive learning" and its papers are close (within the 5%
+    nearest of 200 methods) but not among the very closest (1%): it is no related method; a phrase sharing no word
+    as close by its papers would be, and "contrastive loss", sharing a word and among the very closest, is."""
+    from gapscope.gaps.concept_evidence import EvidenceGatherer
+
+    cl = _concept(1, "method", "contrastive learning", [1, 0, 0], [1])
+    problem = _concept(2, "problem", "catastrophic forgetting", [0, 1, 0], [10, 11, 12])
+    curriculum = _concept(3, "method", "curriculum learning", [1, 0.05, 0], [10, 20])
+    loss = _concept(4, "method", "contrastive loss", [1, 0.3, 0], [11, 21])
+    fillers = [_concept(100 + k, "method", f"pruning variant {k}", [0, 0, 1], [1000 + k]) for k in range(200)]
+    # closeness by papers: contrastive loss's as close as can be, 7 fillers next, curriculum learning's after them
+    # (8th of 200: within the 5% = 10 nearest, not the 1% = 5 nearest), the other fillers far
+    ids = [1, 10, 11, 12, 20, 21, *range(1000, 1200)]
+
+    def vec(angle):
+        return np.array([np.cos(angle), np.sin(angle), 0], np.float32)
+    rows = {1: vec(0), 10: vec(0), 11: vec(0), 12: vec(1.5), 21: vec(0), 20: vec(0.30)}
+    rows.update({1000 + k: vec(0.1 + 0.02 * k) if k < 7 else vec(1.5) for k in range(200)})
+    gather = EvidenceGatherer([cl, problem, curriculum, loss, *fillers], 3,
+                              (np.array(ids), np.stack([rows[q] for q in ids])))
+    assert [c.phrase for c, _ in gather.gather(cl, problem, 0).near_methods] == ["contrastive loss"]
+    curriculum.phrase = "supervised pretraining"         # no word shared: the 5% suffice
+    assert {c.phrase for c, _ in gather.gather(cl, problem, 0).near_methods} == {"contrastive loss",
+                                                                                "supervised pretraining"}

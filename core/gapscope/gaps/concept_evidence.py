@@ -50,17 +50,58 @@ def top_papers(c: Concept, exclude: set, n: int) -> list[int]:
     return ps[:n]
 
 
+# a related concept is near by its name AND by its papers: the phrase vectors alone put "knowledge graph" next to
+# "knowledge distillation" and "scene flow" next to "flow matching" for the word they share, while their papers
+# are about other things (on the 10,653-paper library, their papers sit at the 87th and 85th percentile of
+# closeness; "knowledge base" for "knowledge graph", "contrastive loss" for "contrastive learning" at the 99.9th)
+RELATED_CONTENT_SHARE = 0.05   # the share of its kind (at least NEIGHBOURS) closest to a concept's papers
+# a phrase sharing a word with the concept is near by phrase for that word alone: its papers must be among the
+# closest 1% ("contrastive loss" for "contrastive learning", "3D gaussians" for "gaussian primitives": the very
+# closest), where "curriculum learning" for "contrastive learning" and "semantic matching" for "flow matching"
+# sit at the 98th and 97th percentile (and "normalizing flow" for "flow matching" too, left out with them)
+SHARED_WORD_CONTENT_SHARE = 0.01
+PHRASE_POOL = 3                # phrase-nearest NEIGHBOURS x this are read for the ones near by their papers too
+
+
 def neighbours(c: Concept, others: Sequence[Concept], vecs: np.ndarray, target: Concept,
-               k: int = NEIGHBOURS, same: frozenset = frozenset()) -> list[tuple[Concept, int]]:
+               k: int = NEIGHBOURS, same: frozenset = frozenset(),
+               content: Optional[np.ndarray] = None) -> list[tuple[Concept, int]]:
     """Of ``c``'s ``k`` most similar concepts (of the same kind), those that co-occur with ``target``,
     with the number of papers naming both, most first. ``same``: the ids of ``c`` under its other names
     (an acronym's expansion): no neighbour, for having met ``target`` under another name is no related
-    concept meeting it."""
+    concept meeting it. ``content``: each of ``others``' closeness to ``c`` by their papers (the cosine of their
+    mean abstract vectors); given, a concept is similar only when it is near by phrase and its papers are among
+    the RELATED_CONTENT_SHARE of ``others`` closest to ``c``'s (related_by_papers)."""
     s = vecs @ c.vector
-    order = [i for i in np.argsort(-s) if others[i].id != c.id and others[i].id not in same][:k]
+    order = [i for i in np.argsort(-s) if others[i].id != c.id and others[i].id not in same]
+    if content is not None:
+        close = related_by_papers(content, k)
+        closest = related_by_papers(content, k, SHARED_WORD_CONTENT_SHARE)
+        words = _words(c.phrase)
+        order = [i for i in order[:PHRASE_POOL * k]
+                 if (closest[i] if words & _words(others[i].phrase) else close[i])]
+    order = order[:k]
     tp = set(target.papers)
     out = [(others[i], len(tp & set(others[i].papers))) for i in order]
     return sorted([x for x in out if x[1] > 0], key=lambda x: -x[1])
+
+
+def related_by_papers(content: np.ndarray, k: int = NEIGHBOURS, share: float = RELATED_CONTENT_SHARE) -> np.ndarray:
+    """Which concepts are near by their papers: the ``share`` (at least ``k``) with the highest ``content``
+    closeness."""
+    n = len(content)
+    keep = min(n, max(k, int(np.ceil(share * n))))
+    close = np.zeros(n, dtype=bool)
+    if keep:
+        close[np.argsort(-content, kind="stable")[:keep]] = True
+    return close
+
+
+def _words(phrase: str) -> set[str]:
+    """The words of a phrase (three letters or more), plural and ending folded: what two phrases may share."""
+    from ..concepts.acronyms import fold_word
+
+    return {fold_word(w) for w in phrase.lower().replace("-", " ").split() if len(w) >= 3}
 
 
 def nameable(c: Concept) -> bool:
@@ -100,6 +141,7 @@ class EvidenceGatherer:
         self.paper_vecs = paper_vecs if paper_vecs is not None and len(paper_vecs[0]) else None
         self._row = {int(q): r for r, q in enumerate(self.paper_vecs[0])} if self.paper_vecs is not None else {}
         self._content: dict[int, np.ndarray] = {}
+        self._contents: dict[int, np.ndarray] = {}      # id(methods or problems): their content vectors
 
     def content(self, c: Concept) -> Optional[np.ndarray]:
         """The unit mean abstract vector of ``c``'s papers (None without abstract vectors)."""
@@ -112,6 +154,16 @@ class EvidenceGatherer:
             self._content[c.id] = v / max(float(np.linalg.norm(v)), 1e-9)
         return self._content[c.id]
 
+    def content_closeness(self, c: Concept, others: Sequence[Concept]) -> Optional[np.ndarray]:
+        """Each of ``others``' closeness to ``c`` by their papers (None without abstract vectors): what makes a
+        concept near by phrase a related one (neighbours)."""
+        if self.paper_vecs is None or not others:
+            return None
+        key = id(others)
+        if key not in self._contents:
+            self._contents[key] = np.stack([self.content(x) for x in others])
+        return self._contents[key] @ self.content(c)
+
     def names_of(self, c: Concept) -> list[Concept]:
         """``c`` and the concepts it is one with (an acronym and its expansion), ``c`` first."""
         head = self._one.get(c.id)
@@ -120,8 +172,10 @@ class EvidenceGatherer:
     def gather(self, m: Concept, p: Concept, text_both: Optional[int]) -> PairEvidence:
         ms, ps = self.names_of(m), self.names_of(p)
         both = sorted({q for x in ms for q in x.papers} & {q for x in ps for q in x.papers})
-        nb_m = neighbours(m, self.methods, self.mv, p, same=frozenset(x.id for x in ms))
-        nb_p = neighbours(p, self.problems, self.pv, m, same=frozenset(x.id for x in ps))
+        nb_m = neighbours(m, self.methods, self.mv, p, same=frozenset(x.id for x in ms),
+                          content=self.content_closeness(m, self.methods))
+        nb_p = neighbours(p, self.problems, self.pv, m, same=frozenset(x.id for x in ps),
+                          content=self.content_closeness(p, self.problems))
         bridge = []
         for c, _ in nb_m[:2]:
             bridge += sorted(set(c.papers) & set(p.papers))[:2]

@@ -17,7 +17,18 @@ shortcoming:
   whether local cultural knowledge is better accessed through English"): the complaint is about the
   evaluation, or an open question about something else, not about the concept.
 
-A sentence states the concept when it denies none of its mentions and asks about not all of them.
+- it names the concept only as where the work goes or what does well, the complaint being about what is left
+  out: "existing benchmarks predominantly focus on high-resource languages, leaving Thai underrepresented",
+  "LLMs perform well on high-resource languages but ...", "reasoning remains largely confined to a few
+  high-resource languages", "alignment methods generalize poorly beyond high-resource languages". The concept
+  stands in a favoured span: after "focus(es/ed) on", "centred on", "confined / limited / restricted / tailored /
+  biased / skewed to(wards)", "bias toward", "dominated by", "excel in", "perform(s) well on", "available / trained
+  / evaluated / designed mainly in / on / for", "beyond", up to the clause's end. A negation or a word of scarcity
+  just before ("fail to focus on fine details", "few studies focus on X") keeps the mention a statement: there
+  the concept is what is missing.
+
+A sentence states the concept when it denies none of its mentions, names it outside a favoured span at least
+once and asks about not all of them.
 """
 
 from __future__ import annotations
@@ -47,6 +58,46 @@ _SPAN_END = re.compile(r"[;:,.!?\u2014]|\s-{1,2}\s|\bbut\b|\brather\b", re.I)
 # a question or manner clause: its subject is asked about, not stated deficient
 _WH_CLAUSE = re.compile(r"\b(?:how|whether|why|what)\b", re.I)
 _CLAUSE_END = re.compile(r"[;:]|\b(?:and|but|while|whereas)\b(?=\s+\w+\s+\w+)", re.I)
+
+
+# where the work goes or what does well: the concept after these is favoured, the shortcoming is what is left out
+_MOSTLY = r"(?:(?:primarily|mainly|largely|predominantly|mostly|heavily|overwhelmingly|exclusively|only|solely)\s+)"
+_FAVOURED = re.compile(
+    r"\b(?:focus(?:es|ed|ing)?\s+" + _MOSTLY + r"?on|"
+    r"(?:centred|centered|concentrated|confined|limited|restricted|biased|skewed|anchored)\s+"
+    + _MOSTLY + r"?(?:on|to|towards?|around|in\s+favou?r\s+of)|"
+    r"(?:tailored|geared)\s+" + _MOSTLY + r"?(?:to|for|towards?)|"
+    r"bias(?:es)?\s+(?:towards?|in\s+favou?r\s+of)|dominated\s+by|excel(?:s|led|ling)?\s+(?:in|on|at)|"
+    r"(?:perform|performs|performed|performing|work|works|worked|working|do|does|did)\s+(?:\w+ly\s+)?well\s+"
+    r"(?:on|in|for|with)|"
+    r"(?:" + _MOSTLY + r"(?:available|trained|evaluated|designed|developed|optimi[sz]ed|studied|benchmarked|"
+    r"explored|target|targets|targeted|targeting)\s+(?:in|on|for)?|"
+    r"(?:available|trained|evaluated|designed|developed|optimi[sz]ed|studied|benchmarked)\s+" + _MOSTLY
+    + r"(?:in|on|for))|"
+    r"(?:extensively|widely|well)[\s-](?:studied|explored|investigated|researched)\s+(?:in|on|for)|"
+    r"(?:generali[sz]e|generali[sz]es|generali[sz]ing|transfer|transfers|extend|extends|scale|scales)\s+"
+    r"(?:\w+ly\s+)?beyond)\b", re.I)
+# a negation or scarcity word just before the favouring words: "fail to focus on X", "few works focus on X" name
+# X as what is missing
+_NOT_FAVOURED = re.compile(r"\b(?:not|no|never|fail\w*|unable|cannot|can't|struggl\w*|lack\w*|few|little|rarely|"
+                           r"seldom|less|hardly|barely|difficult|hard|insufficient\w*)\b(?:\s+\S+){0,2}\s*$", re.I)
+# where a favoured span ends: the clause's end, the contrast or what is left out ("..., leaving Thai ..."), or a
+# deficiency verb ("focus on X and fail to Y")
+_FAVOURED_END = re.compile(r"[;:,.!?\u2014()]|\s-{1,2}\s|\b(?:but|rather|leaving|while|whereas|yet|neglect\w*|"
+                           r"fail\w*|lack\w*|struggl\w*|overlook\w*|ignor\w*|left|leave|leaves|"
+                           r"at\s+the\s+expense|instead)\b", re.I)
+
+
+def favoured_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) character spans of ``text`` that name where the work goes or what does well (see the
+    module's docstring)."""
+    out = []
+    for m in _FAVOURED.finditer(text):
+        if _NOT_FAVOURED.search(text, 0, m.start()):
+            continue
+        end = _FAVOURED_END.search(text, m.end())
+        out.append((m.start(), end.start() if end else len(text)))
+    return out
 
 
 def denied_spans(text: str) -> list[tuple[int, int]]:
@@ -86,5 +137,9 @@ def states_concept(text: str, pattern: re.Pattern) -> bool:
         return False
     spans = denied_spans(text)
     if any(a <= at < b for at in mentions for a, b in spans):
+        return False
+    favoured = favoured_spans(text)
+    # "focus on X, leaving Y underexplored": X is where the work went, Y the shortcoming
+    if all(any(a <= at < b for a, b in favoured) for at in mentions):
         return False
     return not all(_in_question(text, at) for at in mentions)

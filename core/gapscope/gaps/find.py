@@ -21,6 +21,7 @@ from .candidates import concept_gaps, own_field_ids
 from .concept_backtest import abstract_vectors
 from .detect import method_x_problem, thin_growing, unaddressed_shortcoming
 from .shortcoming_concepts import unaddressed_concepts
+from .takes_on import work_sentences
 from .span import SpanTooShort, require_growth_span
 from .standing import rank_gaps
 from .model import Gap
@@ -54,8 +55,8 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
     of many papers at once (all those of the shortcoming map: shortcoming_concepts.py). ``stating_ids``: the papers
     whose shortcoming sentences the concept-level detector reads where there is no shortcoming map (every paper
     with shortcoming vectors: the concepts need no map; gaps/needs.py); ``method_vecs`` may then hold ids alone.
-    ``works_on`` (paper ids -> their title, objective and method sentences, work_texts): a later paper naming a
-    stated problem concept there takes it on (shortcoming_concepts.py)."""
+    ``works_on`` (paper ids -> their title, objective and method sentences, takes_on.work_sentences): a later paper
+    addressing a stated problem concept there takes it on (shortcoming_concepts.py, takes_on.py)."""
     groups = []
     if concepts is not None and concepts.concepts:
         topic_of = None
@@ -82,7 +83,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
                 concepts, getattr(shortcomings, "many", shortcomings)(list(stating)), dates,
                 {int(p) for p in method_vecs[0]}, own_only=own_only, mentions=mentions,
                 in_aim=getattr(mentions, "in_aim", None), works_on=works_on,
-                refused=own_field_ids(concepts, fields, acronyms),
+                refused=own_field_ids(concepts, fields, acronyms), paper_vecs=paper_vecs,
                 notices=notices, cancel=(lambda: check(cancel)) if cancel is not None else None))
         except SpanTooShort as exc:
             if notices is not None:
@@ -118,26 +119,6 @@ def own_limitation_papers(lib, paper_ids) -> set[int]:
 
     return {int(p) for p, qs in shortcoming_sentences(lib, paper_ids).items()
             if qs and all(q["shortcoming"] == "own" for q in qs)}
-
-
-WORK_ROLES = ("objective", "method")     # the sentence roles saying what a paper sets out to do and does
-
-
-def work_texts(lib):
-    """paper ids -> {paper: its title, objective and method sentences}: what a paper says it sets out to do
-    and does (the user's role corrections win), where naming a concept is working on it
-    (shortcoming_concepts.py); each paper read once."""
-    seen: dict[int, str] = {}
-
-    def read(pids):
-        new = [int(p) for p in pids if int(p) not in seen]
-        titles = lib.title_abstracts_of(new) if new else {}
-        for pid in new:
-            said = [x["text"] for x in lib.effective_sentences(pid) if x["role"] in WORK_ROLES]
-            seen[pid] = " ".join([titles.get(pid, ("", ""))[0] or "", *said])
-        return {int(p): seen[int(p)] for p in pids}
-
-    return read
 
 
 def shortcoming_reader(lib):
@@ -263,7 +244,7 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
         gaps = detect_all(maps, paper_dates(lib), method_vecs=method_vecs,
                           topic_vecs=topic_vecs, problem_facet=problem_facet, progress=progress, cancel=cancel,
                           concepts=concepts, shortcomings=shortcoming_reader(lib), notices=notices,
-                          works_on=work_texts(lib),
+                          works_on=work_sentences(lib),
                           paper_vecs=paper_vecs, mentions=mentions, reference=ref,
                           plausible_min=setting("gaps_plausible_min", lib), closest=closest, acronyms=acronyms,
                           world=world, titles=lambda ids: {q.id: q.title for q in lib.get_papers(list(ids))},
