@@ -6,9 +6,9 @@ the Library listed when "Screen this list" was chosen); `gapscope triage scope` 
 library, not in one user's settings file, so it travels with the library and the CLI sees it.
 
 What the list was made from may be gone when it is read back (a collection deleted or renamed, a saved
-search or tag deleted, a map cluster no longer there, every paper of the Library's list deleted): :func:`kept_scope` then says which, and hands back the
-collection's scope (or the whole library's) instead, so the caller can say so rather than screen another
-list in silence."""
+search or tag deleted, a map cluster no longer there, every paper of the Library's list deleted):
+:func:`kept_scope` then says which, and hands back the collection's scope (or the whole library's) instead,
+so the caller can say so rather than screen another list (or none) in silence."""
 
 from __future__ import annotations
 
