@@ -50,7 +50,8 @@ def test_an_abstract_word_in_a_figure_or_prompt_gives_no_abstract(shared_data, t
     path = _pages(shared_data, rel, tmp_path / f"pages {start} of {Path(rel).stem}.pdf", start, stop)
     m = _meta(path, extract_once)
     assert m.abstract == "" and "abstract" not in m.sources
-    assert m.abstract_missing.startswith("no abstract found in the PDF") and "details pane" in m.abstract_missing
+    assert m.abstract_missing.startswith("no abstract found in the PDF")
+    assert "`gapscope papers edit PAPER --abstract TEXT`" in m.abstract_missing
 
 
 def test_an_abstract_heading_at_the_top_of_an_excerpt_is_still_read(shared_data, tmp_path, extract_once):
@@ -91,7 +92,7 @@ def test_the_import_of_an_excerpt_names_its_title_source_and_its_missing_abstrac
     [run] = [e for e in pdf_library.imports_log() if e["source"] == "pdf"]
     [abstract_note] = [w for w in run["warnings"] if "abstract" in w]
     assert abstract_note.startswith(f"{path}: no abstract found in the PDF")
-    assert "add one in the details pane" in abstract_note
+    assert "add one with `gapscope papers edit PAPER --abstract TEXT`" in abstract_note
     [title_note] = [w for w in run["warnings"] if "title" in w]
     assert title_note.startswith(f"{path}: no title found in the PDF") and "the title is its file name" in title_note
 

@@ -83,3 +83,20 @@ def test_a_kept_list_whose_search_no_longer_runs_is_named_with_why_not_a_traceba
         res = CliRunner().invoke(main, ["--library", str(library.path), "triage", "scope", *args])
         assert res.exit_code != 0 and isinstance(res.exception, SystemExit), repr(res.exception)
         assert "bad search" in res.output and "protein" in res.output, res.output
+
+
+def test_a_kept_list_whose_papers_were_all_deleted_is_gone_and_falls_back_to_its_collection(library):
+    """Every paper of the Library's list deleted since: the list is gone (as a deleted collection is), named
+    with its label, and the screening falls back to the collection still there, not to a list of 0 papers."""
+    ids = _papers(library, ["protein folding", "protein design", "graph networks"])
+    library.add_to_collection("review", ids)
+    keep_scope(library, KeptScope(Scope(collection="review", ids=frozenset(ids[:2])),
+                                  list_label="matching “protein”"))
+    library.delete_papers(ids[:1])
+    assert not kept_scope(library).gone           # one paper of the list left: the list is still there
+    library.delete_papers(ids[1:2])
+    kept = kept_scope(library)
+    assert kept.scope == Scope(collection="review") and len(kept.gone) == 1
+    assert "matching “protein”" in kept.gone[0] and "2 papers" in kept.gone[0]
+    out = _scope_cli(library)
+    assert "is gone" in out and "collection 'review' instead" in out

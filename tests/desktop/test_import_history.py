@@ -189,3 +189,31 @@ def test_a_pdf_folder_import_killed_midway_reads_interrupted_with_what_it_attach
     qtbot.waitUntil(lambda: dlg.entry is not None and dlg.entry["target"] == str(folder), timeout=20000)
     assert ": interrupted. Read 2: 2 added" in dlg.summary.text()
     assert "the PDFs attached before are kept: attach the same folder or files again" in dlg.summary.text()
+
+
+def test_a_pdf_import_note_names_the_details_pane_not_the_cli_command(window, qtbot):
+    """The note of a PDF with no abstract is kept in the CLI's words (`gapscope papers edit ...`); the
+    history shows it, and copies it, in the app's: the details pane's Edit abstract."""
+    from PySide6.QtWidgets import QApplication
+
+    from gapscope.fulltext.abstract import NO_HEADING
+    from gapscope.fulltext.attach import PdfImport
+    from gapscope.models import Paper, RecordWarning
+
+    from .library_data import write_aside
+
+    def import_one(lib):
+        batch = PdfImport(lib, "/papers/no abstract.pdf")
+        batch.add(Paper(title="A paper whose PDF has no abstract heading", source="pdf",
+                        source_key="/papers/no abstract.pdf"), [RecordWarning("/papers/no abstract.pdf", NO_HEADING)])
+        batch.end()
+
+    write_aside(window.lib.path, import_one)
+    dlg = _history(window, qtbot)
+    notes = [dlg.refused.item(r, 2).text() for r in range(dlg.refused.rowCount())
+             if dlg.refused.item(r, 0).text() == "Note"]
+    assert len(notes) == 1 and notes[0].startswith("no abstract found in the PDF")
+    assert "add one in the details pane (Edit abstract)" in notes[0] and "gapscope" not in notes[0]
+    dlg.copy_refused.click()
+    assert "details pane (Edit abstract)" in QApplication.clipboard().text()
+    assert "gapscope papers edit" not in QApplication.clipboard().text()

@@ -77,3 +77,26 @@ def test_a_list_whose_saved_search_was_deleted_says_so_and_screens_the_whole_lib
     assert "saved search “seg papers”" in v2.scope_notice.text() and "gone" in v2.scope_notice.text()
     assert "the whole library" in v2.scope_notice.text()
     _close_when_warm(qtbot, w2)
+
+
+def test_a_list_whose_papers_were_all_deleted_says_so_and_screens_the_whole_library(window, qtbot, lib_path):
+    """Every paper of the list screened is deleted while the app is closed (from the CLI): on opening, Triage
+    says the list is gone and screens the whole library instead, not "the list from last time" of 0 papers."""
+    from gapscope.triage import Scope
+
+    from .library_data import write_aside
+
+    listed = _screen_the_library_list(window, qtbot, "segmentation")
+    qtbot.waitUntil(lambda: not window.tasks.active(), timeout=20000)
+    window._close_approved = True
+    window.close()
+    write_aside(lib_path, lambda lib: lib.delete_papers(listed))
+
+    w2 = _reopened_on_triage(qtbot, lib_path)
+    v2 = w2.triage_view
+    assert v2.scope() == Scope() and v2.listed is None
+    assert v2.progress.maximum() == w2.lib.count_papers() > 0
+    text = v2.scope_notice.text()
+    assert v2.scope_notice.isVisible() and "gone" in text and "from last time" not in text
+    assert "segmentation" in text and "the whole library" in text
+    _close_when_warm(qtbot, w2)

@@ -16,12 +16,13 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from .edit_advice import ADD_ABSTRACT
 from .extract import Line, join_lines
 from .hyphens import Spellings
 
 # what the user can do: type it in, or import a record of the same paper (BibTeX, RIS ...), which fills it in
-_ADD = ("; add one in the details pane (Edit abstract), or import a record of the paper with its abstract "
-        "(BibTeX, RIS ...)")
+# (in the CLI's words: the app shows it in its own, edit_advice.in_app_words)
+_ADD = f"; {ADD_ABSTRACT}, or import a record of the paper with its abstract (BibTeX, RIS ...)"
 NO_HEADING = "no abstract found in the PDF: it has no \u201cAbstract\u201d heading on its first two pages" + _ADD
 NO_TEXT = "no abstract found in the PDF: no text follows its \u201cAbstract\u201d heading" + _ADD
 NOT_AN_ABSTRACT = "no abstract found in the PDF: the text after its \u201cAbstract\u201d heading is {why}" + _ADD

@@ -15,6 +15,7 @@ from typing import Optional
 
 from ..models import normalize_doi, split_arxiv_id, untitled_title
 from .abstract import NO_HEADING, read_abstract
+from .edit_advice import CHECK_TITLE, EDIT_TITLE
 from .extract import Document, Line
 from .lead_paragraph import lead_paragraph
 
@@ -453,15 +454,15 @@ def read_metadata(doc: Optional[Document], path: str | Path) -> PdfMetadata:
 
 def title_note(meta: PdfMetadata) -> Optional[str]:
     """The import's note on a new paper whose page 1 prints no title: where its title came from instead,
-    and what to do; None when page 1 gave or confirmed it."""
+    and what to do (in the CLI's words: see edit_advice); None when page 1 gave or confirmed it."""
     if meta.title_page:
         return None
     where = meta.sources.get("title")
     if where == FROM_PROPERTIES:
-        return "page 1 prints no title: the title is the file's Title property; check it in the details pane"
+        return f"page 1 prints no title: the title is the file's Title property; {CHECK_TITLE}"
     if where == FROM_FILE_NAME:
         return ("no title found in the PDF (neither its file properties nor page 1 give a plausible one): the title"
-                " is its file name; edit it in the details pane (F2)")
+                f" is its file name; {EDIT_TITLE}")
     return None
 
 

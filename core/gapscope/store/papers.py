@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from typing import Any, Optional, Sequence
+from typing import Any, Iterable, Optional, Sequence
 
 from ..bibfields import biblio_from_json
 from ..csvcells import split_authors
@@ -425,6 +425,14 @@ class PapersMixin:
         except sqlite3.OperationalError:
             return None
         return None if row is None else int(row[0])
+
+    def known_paper_ids(self, ids: Iterable[int]) -> set[int]:
+        """The ids of ``ids`` that are papers of the library (those deleted since left out)."""
+        found: set[int] = set()
+        for chunk in chunks(sorted(ids)):
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in self._conn.execute(f"SELECT id FROM papers WHERE id IN ({marks})", chunk))
+        return found
 
     def title_abstracts_of(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         """{id: (title, abstract)} of the papers in ``ids`` (unknown ids left out)."""

@@ -6,9 +6,9 @@ the Library listed when "Screen this list" was chosen); `gapscope triage scope` 
 library, not in one user's settings file, so it travels with the library and the CLI sees it.
 
 What the list was made from may be gone when it is read back (a collection deleted or renamed, a saved
-search or tag deleted, a map cluster no longer there): :func:`kept_scope` then says which, and hands back the
-collection's scope (or the whole library's) instead, so the caller can say so rather than screen another
-list in silence."""
+search or tag deleted, a map cluster no longer there, every paper of the Library's list deleted):
+:func:`kept_scope` then says which, and hands back the collection's scope (or the whole library's) instead,
+so the caller can say so rather than screen another list (or none) in silence."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ..store.library import LibraryError
+from ..textfmt import plural
 from .scope import Scope
 
 SETTING_KEY = "triage.scope"
@@ -109,4 +110,8 @@ def _gone(lib, kept: KeptScope) -> list[str]:
             lib.cluster_paper_ids(*s.cluster)
         except LibraryError:
             gone.append(f"cluster “{kept.cluster_label or s.cluster[1]}” of map {s.cluster[0]}")
+    # a list with some papers left is still that list; with none left it would screen 0 papers in silence
+    if s.ids and not lib.known_paper_ids(s.ids):
+        gone.append(f"the {plural(len(s.ids), 'paper')} of the Library's list"
+                    + (f" ({kept.list_label})" if kept.list_label else ""))
     return gone

@@ -238,6 +238,7 @@ class ImportHistoryDialog(QDialog):
 
     # --- the selected run ---------------------------------------------------------------------------
     def _show_entry(self, e: Optional[dict[str, Any]]) -> None:
+        from gapscope.fulltext.edit_advice import in_app_words   # a PDF import's advice, in the app's words
         from gapscope.models import RecordError
 
         self.entry = e
@@ -250,7 +251,7 @@ class ImportHistoryDialog(QDialog):
         rows += [("Note", RecordError.from_text(t)) for t in e["warnings"]]
         self.refused.setRowCount(len(rows))
         for r, (kind, err) in enumerate(rows):
-            for c, v in enumerate((kind, err.location, err.message)):
+            for c, v in enumerate((kind, err.location, in_app_words(err.message))):
                 self.refused.setItem(r, c, _item(v))
         self.refused.resizeColumnToContents(0)
         self.refused.resizeColumnToContents(1)
@@ -275,6 +276,7 @@ class ImportHistoryDialog(QDialog):
 
     def refused_text(self) -> str:
         """The selected run's refused records and notes as tab-separated lines (kind, where, why)."""
+        from gapscope.fulltext.edit_advice import in_app_words
         from gapscope.models import RecordError
 
         if self.entry is None:
@@ -283,7 +285,7 @@ class ImportHistoryDialog(QDialog):
         for kind, key in (("Refused", "errors"), ("Note", "warnings")):
             for t in self.entry[key]:
                 err = RecordError.from_text(t)
-                lines.append(f"{kind}\t{err.location}\t{err.message}")
+                lines.append(f"{kind}\t{err.location}\t{in_app_words(err.message)}")
         return "\n".join(lines) + "\n"
 
     def copy_refused_list(self) -> None:
