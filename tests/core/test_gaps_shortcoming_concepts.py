@@ -225,11 +225,13 @@ def test_a_work_sentence_focusing_its_own_work_on_the_concept_addresses_it():
     for text, rx in [("In this work, we focus on catastrophic forgetting in class-incremental learning.", forgetting),
                      ("This paper focuses on catastrophic forgetting in continual pre-training.", forgetting),
                      ("We present a tokenizer tailored to low-resource languages.", low),
-                     ("We introduce a benchmark focused on low-resource languages.", low)]:
+                     ("We introduce a benchmark focused on low-resource languages.", low),
+                     ("We present the most comprehensive benchmark focused on low-resource languages.", low)]:
         assert addresses({"text": text, "shortcoming": "none"}, rx), text
     for text, rx in [("Existing benchmarks focus on low-resource languages; we study code generation.", low),
                      ("We observe that existing methods focus on catastrophic forgetting and neglect plasticity.",
-                      forgetting)]:
+                      forgetting),
+                     ("We find that most methods focus on low-resource languages.", low)]:
         assert not addresses({"text": text, "shortcoming": "none"}, rx), text
 
 

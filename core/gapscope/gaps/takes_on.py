@@ -81,8 +81,8 @@ def addresses(sentence: Sentence, pattern: re.Pattern) -> bool:
 
 # words of others' work between the paper's own voice and the favouring words: "we observe that existing methods
 # focus on X" says where others' work went
-_OTHERS = re.compile(r"\b(?:existing|prior|previous|current|conventional|traditional|most|many|other|others|they|"
-                     r"their)\b", re.I)
+_OTHERS = re.compile(r"\b(?:existing|prior|previous|current|conventional|traditional|other|others|they|their|"
+                     r"(?:most|many)\s+(?:methods|approaches|works|studies|models|benchmarks|datasets|systems))\b", re.I)
 _CLAUSE_CUT = re.compile(r"[;:.!?,]")
 
 
