@@ -69,6 +69,22 @@ def test_a_bad_option_value_with_json_is_a_json_error(run):
     assert json.loads(r.stdout)["code"] == 2 and "many" in r.stderr
 
 
+def test_a_bad_value_of_a_global_option_with_json_is_a_json_error(run):
+    """--device is read by the group before any command: its usage error is JSON too, as the docs promise
+    for a bad argument."""
+    run("init")
+    r = run("--device", "bogus", "stats", "--json")
+    assert r.exit_code == 2 and "bogus" in r.stderr
+    obj = json.loads(r.stdout)                  # one object, nothing else on stdout
+    assert set(obj) == {"error", "code"} and obj["code"] == 2 and "bogus" in obj["error"]
+
+
+def test_a_bad_global_option_without_json_leaves_stdout_empty(run):
+    run("init")
+    r = run("--device", "bogus", "stats")
+    assert r.exit_code == 2 and r.stdout == "" and "bogus" in r.stderr
+
+
 class FakeClock:
     def __init__(self) -> None:
         self.t = 100.0

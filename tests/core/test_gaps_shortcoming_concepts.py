@@ -212,6 +212,29 @@ def test_a_work_sentence_restating_the_shortcoming_does_not_address_it():
                                   "a Thai document benchmark.", "shortcoming": "none"}, high)
 
 
+def test_a_work_sentence_focusing_its_own_work_on_the_concept_addresses_it():
+    """"We focus on X", "this paper focuses on X", "a benchmark tailored to X": the favouring words say where the
+    paper's own work goes, which is taking X on; only where others' work went ("existing benchmarks focus on X,
+    ...", "we observe that existing methods focus on X") names no X worked on."""
+    import re
+
+    from gapscope.gaps.takes_on import addresses
+
+    forgetting = re.compile(r"(?<!\w)(catastrophic forgetting)(?!\w)", re.I)
+    low = re.compile(r"(?<!\w)(low-resource languages)(?!\w)", re.I)
+    for text, rx in [("In this work, we focus on catastrophic forgetting in class-incremental learning.", forgetting),
+                     ("This paper focuses on catastrophic forgetting in continual pre-training.", forgetting),
+                     ("We present a tokenizer tailored to low-resource languages.", low),
+                     ("We introduce a benchmark focused on low-resource languages.", low),
+                     ("We present the most comprehensive benchmark focused on low-resource languages.", low)]:
+        assert addresses({"text": text, "shortcoming": "none"}, rx), text
+    for text, rx in [("Existing benchmarks focus on low-resource languages; we study code generation.", low),
+                     ("We observe that existing methods focus on catastrophic forgetting and neglect plasticity.",
+                      forgetting),
+                     ("We find that most methods focus on low-resource languages.", low)]:
+        assert not addresses({"text": text, "shortcoming": "none"}, rx), text
+
+
 def test_later_papers_working_on_a_problem_concept_count_as_taking_it_on():
     """The in-aim reading holds method concepts only: read through it, a problem concept ("catastrophic
     forgetting") had no later paper naming it in its title or aim, only its later stating papers took it on

@@ -75,7 +75,11 @@ class GapScopeGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta[_WORDS] = list(args)        # for a usage error met before --json was read
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.exceptions.ClickException as exc:
+            _usage_error_as_json(exc)          # a bad global option (--device bogus) is read here, before invoke
+            raise
 
     def invoke(self, ctx: click.Context) -> Any:
         from ..jobs import Cancelled
@@ -114,8 +118,7 @@ class GapScopeGroup(click.Group):
                 raise
             fail(str(fault) + _damage_hint(fault, ref), fault.exit_code)
         except click.exceptions.ClickException as exc:
-            if json_errors_wanted(usage_error=True):   # click then says it on stderr, as without --json
-                emit_json({"error": exc.format_message(), "code": exc.exit_code})
+            _usage_error_as_json(exc)
             raise                              # usage errors: not failures
         except (click.exceptions.Exit, click.exceptions.Abort, BrokenPipeError):
             raise                              # output piped into `head`: not a failure
@@ -306,6 +309,13 @@ def json_errors_wanted(usage_error: bool = False) -> bool:
         return False
     words = ctx.meta.get(_WORDS) or []
     return "--json" in (words[:words.index("--")] if "--" in words else words)
+
+
+def _usage_error_as_json(exc: click.exceptions.ClickException) -> None:
+    """A usage error of a command given --json is JSON on stdout too; click then says it on stderr, as
+    without --json."""
+    if json_errors_wanted(usage_error=True):
+        emit_json({"error": exc.format_message(), "code": exc.exit_code})
 
 
 def say_error(line: str, code: int, fg: Optional[str] = None) -> None:

@@ -7,7 +7,8 @@ problem concept on only when its title or a sentence saying what it sets out to 
 method, the user's corrections winning) names it as something it works on:
 
 - the mention is not only denied or favoured (gaps/concept_statement.py): "unlike benchmarks focused on English,
-  we ..." works on no English;
+  we ..." works on no English; favouring words in the paper's own voice say where its own work goes ("we focus
+  on X", "a tokenizer tailored to X"): that is working on X;
 - the sentence is not a complaint about others' work placed in that role: one the classifier flags as a
   shortcoming of prior work or an open problem, with no word of the paper's own voice ("we", "our", "this paper",
   "here", "propose"), restates the shortcoming ("existing methods fail to handle X").
@@ -71,11 +72,28 @@ def addresses(sentence: Sentence, pattern: re.Pattern) -> bool:
     mentions = [m.start() for m in pattern.finditer(text)]
     if not mentions:
         return False
-    spans = denied_spans(text) + favoured_spans(text)
+    spans = denied_spans(text) + [s for s in favoured_spans(text) if not _own_focus(text, s[0])]
     if all(any(a <= at < b for a, b in spans) for at in mentions):
         return False
     flagged = not isinstance(sentence, str) and (sentence.get("shortcoming") or "none") in RESTATING
     return not (flagged and not _OWN_VOICE.search(text))
+
+
+# words of others' work between the paper's own voice and the favouring words: "we observe that existing methods
+# focus on X" says where others' work went
+_OTHERS = re.compile(r"\b(?:existing|prior|previous|current|conventional|traditional|other|others|they|their|"
+                     r"(?:most|many)\s+(?:methods|approaches|works|studies|models|benchmarks|datasets|systems))\b", re.I)
+_CLAUSE_CUT = re.compile(r"[;:.!?,]")
+
+
+def _own_focus(text: str, start: int) -> bool:
+    """Whether the favouring words at ``start`` ("focus on", "tailored to") say where the paper's own work goes
+    ("we focus on X", "this paper focuses on X", "we present a tokenizer tailored to X"): its own voice earlier in
+    their clause, with no word of others' work after it. Only others' favoured X is no X worked on."""
+    clause = text[:start]
+    clause = clause[max((m.end() for m in _CLAUSE_CUT.finditer(clause)), default=0):]
+    own = list(_OWN_VOICE.finditer(clause))
+    return bool(own) and not _OTHERS.search(clause, own[-1].end())
 
 
 # a work sentence that answers the complaint just before it: "To address this", "To tackle these limitations",
