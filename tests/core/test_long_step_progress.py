@@ -136,3 +136,18 @@ def test_a_map_build_tells_its_keywords_step_as_it_goes(tmp_path, cs_rows):
     keywords = [(d, t) for d, t, m in seen.messages("topic: keywords:")]
     assert any(m.endswith("2 of 4 clusters") for _, _, m in seen.messages("topic: keywords:"))
     assert len(set(keywords)) > 2 and all(850 <= d <= 900 for d, _ in keywords)
+
+
+def test_the_gap_listing_says_each_of_its_steps():
+    """concept_gaps (the listing of `gaps find`): the ranker, the pair features, the scores, the concepts that
+    are one and the evidence were a minute without an update on 10,000 papers before the "already done" checks
+    reported; each now says itself, in order."""
+    from gapscope.gaps.candidates import concept_gaps
+    from tests.core.test_gaps_rank import constructed_graph
+
+    cs, dates, pv = constructed_graph(seed=2)
+    seen = Recorder()
+    assert concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, progress=seen)
+    steps = [(d, m) for d, t, m in seen.updates if m.startswith("listing the gaps: ")]
+    assert [d for d, _ in steps] == list(range(6))
+    assert "listing the gaps: training the ranker on the library's past" == steps[0][1]
