@@ -140,6 +140,30 @@ def report(progress: Optional[ProgressFn], done: int, total: int, message: str =
         progress(done, total, message)
 
 
+def counted(items: Iterable[T], progress: Optional[ProgressFn], message: str, *, cancel=None,
+            unit: str = "", every: Optional[int] = None) -> Iterator[T]:
+    """``items`` (a list, a dict view: anything with a length) one at a time, for a loop whose items are each
+    too quick to report but whose whole runs for minutes (a reading per concept): ``cancel`` is read before
+    each, and ``progress`` told "``message``: n of N ``unit``" every ``every`` items (a hundredth of them by
+    default) and once all are through, so a bar moves and a log says the step is alive."""
+    total = len(items)  # type: ignore[arg-type]
+    every = every or max(1, total // 100)
+    of = f" {unit}" if unit else ""
+    for n, item in enumerate(items):
+        check(cancel)
+        if n % every == 0:
+            report(progress, n, total, f"{message}: {n:,} of {total:,}{of}")
+        yield item
+    report(progress, total, total, f"{message}: {total:,} of {total:,}{of}")
+
+
+def stages(progress: Optional[ProgressFn], n: int) -> Callable[[int], Optional[ProgressFn]]:
+    """For a step made of ``n`` parts in turn: ``part(i)`` is the progress callback of the i-th (0-based),
+    mapped onto its share of one bar (:func:`scaled`), so the bar moves on from part to part instead of
+    starting over at each."""
+    return lambda i: scaled(progress, i / n, (i + 1) / n)
+
+
 def scaled(progress: Optional[ProgressFn], start: float, end: float, total: int = 1000) -> Optional[ProgressFn]:
     """A progress callback for one step of a larger job, mapped onto [start, end] of ``total`` units.
 

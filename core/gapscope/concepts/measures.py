@@ -63,14 +63,14 @@ def _readers(forms: Sequence[str]) -> tuple[re.Pattern, re.Pattern]:
 
 
 def measure_papers(texts: Mapping[int, str], results: Mapping[int, str], forms_of: Mapping[int, Sequence[str]],
-                   among_of: Mapping[int, Iterable[int]], cancel=None) -> dict[int, set]:
+                   among_of: Mapping[int, Iterable[int]], cancel=None, progress=None) -> dict[int, set]:
     """{key: the papers of ``among_of[key]`` writing one of its forms as a measure: with a number next to it in
     their result sentences (``results``: {paper id: those sentences}) or named as one in their title and abstract
-    (``texts``)}. ``cancel`` (a jobs.CancelToken) is read before each key."""
+    (``texts``)}. ``cancel`` (a jobs.CancelToken) is read before each key, ``progress`` told every batch of keys."""
+    from ..jobs import counted
+
     out = {}
-    for key, forms in forms_of.items():
-        if cancel is not None:
-            cancel.raise_if_cancelled()
+    for key, forms in counted(forms_of.items(), progress, "reading each as a measure", cancel=cancel, unit="concepts"):
         forms = [f for f in forms if f and f.strip()]
         if not forms:
             out[key] = set()

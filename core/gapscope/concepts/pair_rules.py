@@ -119,7 +119,7 @@ class ConceptMentions(dict):
 
 
 def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool = True,
-                     cancel=None) -> ConceptMentions:
+                     cancel=None, progress=None) -> ConceptMentions:
     """{concept id: ids of the papers whose title or abstract mentions the concept (its phrase or one of
     its merged variants), and the papers the extractor named it in}; ``as_data``: the papers naming it
     as a data set, for the concepts that are names (the only ones ``data_sets`` can flag); ``as_technique``
@@ -130,18 +130,28 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool =
     ``task_named`` and ``as_object`` (the problem concepts named as a task; the papers writing one as a task's
     object); ``as_measure``: the papers writing a problem concept as an evaluation measure (concepts/measures.py).
     ``listing`` False (the backtest) leaves as_input, as_used, as_thing, as_part and as_measure unread (None).
-    ``cancel`` (a jobs.CancelToken) is read before each concept's query and reading: on a large library
-    this takes minutes, and Ctrl-C / Cancel must not wait for it."""
-    from ..jobs import check
+    ``cancel`` (a jobs.CancelToken) is read before each concept's query and reading, and ``progress`` told
+    every batch of concepts of each reading, as one bar over all of them: on a large library this takes
+    minutes, and Ctrl-C / Cancel must not wait for it, nor the user wonder whether it still runs."""
+    from ..jobs import check, report, stages
     from .quality import text_mentions
     from .measures import measure_papers
     from .acronyms import read_acronyms
     from .roles import Contexts, input_papers, own_task_papers, part_papers, technique_and_task_papers, thing_papers
 
+    stage = stages(progress, 12 if listing else 5)
+
+    def part(i: int):
+        """The progress of the i-th reading, its messages under the step's name."""
+        sub = stage(i)
+        return None if sub is None else lambda d, t, m="": sub(d, t, f"concept mentions in the abstracts: {m}")
+
     forms = {c.id: [c.phrase, *c.synonyms[:n_forms]] for c in concepts}
-    hits = lib.papers_mentioning(forms, cancel=cancel)
-    as_data = lib.papers_naming_as_data({k: v for k, v in forms.items() if is_name(v[0])}, cancel=cancel)
+    hits = lib.papers_mentioning(forms, cancel=cancel, progress=part(0))
+    as_data = lib.papers_naming_as_data({k: v for k, v in forms.items() if is_name(v[0])}, cancel=cancel,
+                                        progress=part(1))
     check(cancel)
+    report(part(2), 0, 1, "reading the aims and results")
     rows = lib.paper_title_abstracts()
     aims = {pid: title for pid, title, _ in rows}
     results: dict[int, str] = {}          # where a measure is written with its number (concepts/measures.py)
@@ -157,41 +167,46 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool =
     # both kinds: rule 6 reads the problem concepts', the concreteness check (concreteness.py) every end's
     read = {c.id: forms[c.id] for c in concepts if c.n_papers >= TECHNIQUE_MIN_MENTIONS}
     sentences = {pid: f"{t or ''}. {a or ''}" for pid, t, a in rows}      # where an acronym's definition is read
-    read.update(reading_forms([c for c in concepts if c.kind == "problem" and c.id in read], read, sentences))
+    read.update(reading_forms([c for c in concepts if c.kind == "problem" and c.id in read], read, sentences,
+                              progress=part(3), cancel=cancel))
     texts = {pid: f"{t or ''} {a or ''}" for pid, t, a in rows}
     index = Contexts(texts, (), (), cancel)              # each abstract split into words once, for both readings
-    as_technique, as_task = technique_and_task_papers(index, read, mentioned)
+    as_technique, as_task = technique_and_task_papers(index, read, mentioned, progress=part(4))
     out = ConceptMentions(_frozen(mentioned), _frozen(as_data), _frozen(in_aim), _frozen(as_technique), _frozen(as_task))
     if not listing:              # the backtest scores link prediction: the listing's end checks are not read
         return out
     problems_read = {c.id: forms[c.id] for c in concepts if c.kind == "problem" and c.id in read}
     # both kinds: a sensor is no method either ("LiDAR", candidates.not_method_ids)
-    out.as_input = _frozen(input_papers(index, read, mentioned))
-    out.as_measure = _frozen(measure_papers(texts, results, problems_read, mentioned, cancel))
+    out.as_input = _frozen(input_papers(index, read, mentioned, progress=part(5)))
+    out.as_measure = _frozen(measure_papers(texts, results, problems_read, mentioned, cancel, progress=part(6)))
     # every method concept mentioned often enough, small ones too: a gap names them as related methods
     as_used, as_thing = thing_papers(index, {c.id: forms[c.id] for c in concepts if c.kind == "method"
-                                             and len(mentioned[c.id]) >= THING_MIN_MENTIONS}, mentioned)
+                                             and len(mentioned[c.id]) >= THING_MIN_MENTIONS}, mentioned,
+                                     progress=part(7))
     out.as_used, out.as_thing = _frozen(as_used), _frozen(as_thing)
     # the problem concepts as_task reads: a gap names them as related problems too
     parts_read = {k: v for k, v in problems_read.items() if len(mentioned[k]) >= THING_MIN_MENTIONS}
-    out.as_part = _frozen(part_papers(index, parts_read, mentioned))
+    out.as_part = _frozen(part_papers(index, parts_read, mentioned, progress=part(8)))
     read_problems = [c for c in concepts if c.id in parts_read]
-    acronyms = read_acronyms(read_problems, sentences)
-    out.task_named, out.as_object = task_readings(read_problems, forms, index, mentioned, sentences, acronyms)
+    acronyms = read_acronyms(read_problems, sentences, progress=part(9), cancel=cancel)
+    out.task_named, out.as_object = task_readings(read_problems, forms, index, mentioned, sentences, acronyms,
+                                                  progress=part(10))
     out.data_named = data_named(read_problems, acronyms)
-    out.as_own_task = _frozen(own_task_papers(index, {k: forms[k] for k in out.data_named}, mentioned))
+    out.as_own_task = _frozen(own_task_papers(index, {k: forms[k] for k in out.data_named}, mentioned,
+                                              progress=part(11)))
+    report(progress, 1, 1, "concept mentions in the abstracts: read")
     return out
 
 
 def reading_forms(problems: Sequence, forms: Mapping[int, Sequence[str]],
-                  texts: Mapping[int, str]) -> dict[int, list[str]]:
+                  texts: Mapping[int, str], *, progress=None, cancel=None) -> dict[int, list[str]]:
     """{id: the forms rule 6 reads each of ``problems`` by}: its own, and for an acronym its papers define
     ("CoT": chain-of-thought; acronyms.read_acronyms over ``texts``) that expansion too. Papers put the context
     before the expansion ("via chain-of-thought (CoT)"), where the word before the acronym is "thought": read by
     the acronym alone, a technique used so by most of its papers passed as a problem."""
     from .acronyms import DEFINED, read_acronyms
 
-    acronyms = read_acronyms(problems, texts)
+    acronyms = read_acronyms(problems, texts, progress=progress, cancel=cancel)
     out = {}
     for c in problems:
         r = acronyms.get(c.id)
@@ -201,7 +216,8 @@ def reading_forms(problems: Sequence, forms: Mapping[int, Sequence[str]],
 
 
 def task_readings(problems: Sequence, forms: Mapping[int, Sequence[str]], index, mentioned: Mapping[int, set],
-                   texts: Mapping[int, str], acronyms: Optional[Mapping] = None) -> tuple[frozenset, dict[int, frozenset]]:
+                   texts: Mapping[int, str], acronyms: Optional[Mapping] = None, *,
+                   progress=None) -> tuple[frozenset, dict[int, frozenset]]:
     """The ids of the ``problems`` named as a task (roles.task_name) by their phrase or by the expansion their
     papers agree an acronym stands for ("SLAM": simultaneous localization and mapping), and {id: the papers
     writing one as a task's object} for the others whose merged variants name a task on them ("optical flow":
@@ -213,7 +229,7 @@ def task_readings(problems: Sequence, forms: Mapping[int, Sequence[str]], index,
     named = frozenset(c.id for c in problems if task_name(c.phrase)
                       or ((r := acronyms.get(c.id)) is not None and r.verdict == DEFINED and task_name(r.dominant)))
     objects = {c.id: forms[c.id] for c in problems if c.id not in named and any(task_name(f) for f in forms[c.id][1:])}
-    return named, _frozen(object_papers(index, objects, mentioned))
+    return named, _frozen(object_papers(index, objects, mentioned, progress=progress))
 
 
 def data_named(problems: Sequence, acronyms: Mapping) -> frozenset:

@@ -14,6 +14,8 @@ import re
 from collections import defaultdict
 from typing import Callable, Iterable, Mapping, Optional, Sequence
 
+from ..jobs import ProgressFn, counted
+
 TECHNIQUE_BEFORE = ("using", "uses", "use", "via", "through", "with", "apply", "applying", "applies", "applied",
                     "employ", "employing", "employs", "adopt", "adopting", "adopts", "leverage", "leveraging",
                     "leverages", "utilize", "utilizing", "utilizes", "based on", "trained with", "fine-tuned with",
@@ -145,7 +147,8 @@ def _indexed(texts: Mapping[int, str] | Contexts) -> Contexts:
 
 
 def technique_and_task_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, Sequence[str]],
-                              among_of: Mapping[int, Iterable[int]]) -> tuple[dict[int, set], dict[int, set]]:
+                              among_of: Mapping[int, Iterable[int]], *,
+                              progress: Optional[ProgressFn] = None) -> tuple[dict[int, set], dict[int, set]]:
     """({key: papers using one of its forms as a technique}, {key: papers naming it as a problem}), reading
     the papers ``among_of[key]`` only (those mentioning it). ``forms_of[key][0]`` is the concept's phrase:
     for a task (``task_head``) "<X> methods" is no technique context. ``texts``: or a Contexts whose token
@@ -154,7 +157,7 @@ def technique_and_task_papers(texts: Mapping[int, str] | Contexts, forms_of: Map
     task = tech.reading(TASK_BEFORE, TASK_AFTER)
     tech_of_task = tech.reading(TECHNIQUE_BEFORE, [a for a in TECHNIQUE_AFTER if a not in METHOD_HEADS])
     as_tech, as_task = {}, {}
-    for key, forms in forms_of.items():
+    for key, forms in counted(forms_of.items(), progress, "reading each as a technique or a problem", unit="concepts"):
         among = list(among_of.get(key, ()))
         uses = tech_of_task if forms and task_head(forms[0]) else tech
         as_tech[key], as_task[key] = uses.papers(forms, among), task.papers(forms, among)
@@ -162,22 +165,25 @@ def technique_and_task_papers(texts: Mapping[int, str] | Contexts, forms_of: Map
 
 
 def input_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, Sequence[str]],
-                 among_of: Mapping[int, Iterable[int]]) -> dict[int, set]:
+                 among_of: Mapping[int, Iterable[int]], *,
+                 progress: Optional[ProgressFn] = None) -> dict[int, set]:
     """{key: the papers of ``among_of[key]`` writing one of its forms as an input they take in ("RGB images",
     "from RGB", "RGB cameras")}. ``texts``: or a Contexts whose token index to share."""
     inputs = _indexed(texts).reading(INPUT_BEFORE, INPUT_AFTER)
-    return {key: inputs.papers(forms, list(among_of.get(key, ()))) for key, forms in forms_of.items()}
+    return {key: inputs.papers(forms, list(among_of.get(key, ())))
+            for key, forms in counted(forms_of.items(), progress, "reading each as an input", unit="concepts")}
 
 
 def thing_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, Sequence[str]],
-                 among_of: Mapping[int, Iterable[int]]) -> tuple[dict[int, set], dict[int, set]]:
+                 among_of: Mapping[int, Iterable[int]], *,
+                 progress: Optional[ProgressFn] = None) -> tuple[dict[int, set], dict[int, set]]:
     """({key: the papers of ``among_of[key]`` using one of its forms as a technique}, {key: those writing it as
     a thing a method takes in, works in or produces: "from point clouds", "point cloud data", "in the latent
     space", "estimate camera poses", "SQL generation"}). ``texts``: or a Contexts whose token index to share."""
     tech = _indexed(texts).reading(TECHNIQUE_BEFORE, TECHNIQUE_AFTER)
     thing = tech.reading(INPUT_BEFORE + PLACE_BEFORE + TARGET_BEFORE, INPUT_AFTER + TARGET_AFTER)
     as_tech, as_thing = {}, {}
-    for key, forms in forms_of.items():
+    for key, forms in counted(forms_of.items(), progress, "reading each as a thing used or made", unit="concepts"):
         among = list(among_of.get(key, ()))
         as_tech[key], as_thing[key] = tech.papers(forms, among), thing.papers(forms, among)
     return as_tech, as_thing
@@ -226,18 +232,21 @@ def task_name(phrase: str) -> bool:
 
 
 def object_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, Sequence[str]],
-                  among_of: Mapping[int, Iterable[int]]) -> dict[int, set]:
+                  among_of: Mapping[int, Iterable[int]], *,
+                  progress: Optional[ProgressFn] = None) -> dict[int, set]:
     """{key: the papers of ``among_of[key]`` writing one of its forms as what a task works on: "optical flow
     estimation", "estimate optical flow", "optical flow prediction"}. ``texts``: or a Contexts whose token index
     to share."""
     from ..vocabulary import CONCEPT_TASK_HEADS
 
     obj = _indexed(texts).reading(OBJECT_BEFORE, sorted(CONCEPT_TASK_HEADS) + list(TASK_NAME_HEADS))
-    return {key: obj.papers(forms, list(among_of.get(key, ()))) for key, forms in forms_of.items()}
+    return {key: obj.papers(forms, list(among_of.get(key, ())))
+            for key, forms in counted(forms_of.items(), progress, "reading each as a task's object", unit="concepts")}
 
 
 def own_task_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, Sequence[str]],
-                    among_of: Mapping[int, Iterable[int]]) -> dict[int, set]:
+                    among_of: Mapping[int, Iterable[int]], *,
+                    progress: Optional[ProgressFn] = None) -> dict[int, set]:
     """{key: the papers of ``among_of[key]`` naming one of its forms as a problem itself ("address <X>", "<X>
     task"), not as what another noun right after it names ("for hyperspectral image classification", "for
     whole-slide image analysis", "for WSI super resolution": the task is on it)}. ``texts``: or a Contexts whose
@@ -246,11 +255,13 @@ def own_task_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, 
 
     little = frozenset(_norm(w) for w in ENGLISH_STOP_WORDS)
     own = _indexed(texts).reading(TASK_BEFORE, TASK_AFTER, lambda w: w not in little)
-    return {key: own.papers(forms, list(among_of.get(key, ()))) for key, forms in forms_of.items()}
+    return {key: own.papers(forms, list(among_of.get(key, ())))
+            for key, forms in counted(forms_of.items(), progress, "reading each as a problem itself", unit="concepts")}
 
 
 def part_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, Sequence[str]],
-                among_of: Mapping[int, Iterable[int]]) -> dict[int, set]:
+                among_of: Mapping[int, Iterable[int]], *,
+                progress: Optional[ProgressFn] = None) -> dict[int, set]:
     """{key: the papers of ``among_of[key]`` writing one of its forms as a technique or as a model or a part of
     one: "MoE layers", "MoE architecture", "using MoE", "across attention heads"}. ``forms_of[key][0]`` is the
     concept's phrase: for a task or a process (``process_head``: "pose estimation", "inpainting") "<X> models /
@@ -259,4 +270,4 @@ def part_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, Sequ
     part_of_task = part.reading(TECHNIQUE_BEFORE + PART_BEFORE,
                                 [a for a in TECHNIQUE_AFTER if a not in METHOD_HEADS])
     return {key: (part_of_task if forms and process_head(forms[0]) else part).papers(forms, list(among_of.get(key, ())))
-            for key, forms in forms_of.items()}
+            for key, forms in counted(forms_of.items(), progress, "reading each as a model part", unit="concepts")}

@@ -14,7 +14,7 @@ import numpy as np
 from ..concepts.acronyms import readable_phrase
 from ..concepts.model import Concept, ConceptSet
 from ..concepts.quality import specific
-from ..jobs import check
+from ..jobs import check, report
 from ..vocabulary import CONCEPT_HARDWARE_HEADS, CONCEPT_MODIFIER_TAILS, CONCEPT_RESOURCE_NOUNS
 from .closest import meaning_only, work_key
 from .concept_evidence import ROLE_ORDER, EstablishedCheck, EvidenceGatherer, PairEvidence, main_topic, shortcoming_quotes
@@ -261,11 +261,17 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
         return []
     acronyms, mentions = _readings(cs, texts, acronyms, mentions)
     check(cancel)            # each step below takes a while on a large library: Ctrl-C / Cancel stops between
+    # them, and each says itself: on 10,000 papers the steps before the "already done" checks are a minute
+    def listing(n: int, what: str) -> None:
+        report(progress, n, 6, f"listing the gaps: {what}")
+
+    listing(0, "training the ranker on the library's past")
     first, last, days = corpus_span(dates.values())
     before = (date.fromisoformat(last[:10]) + timedelta(days=1)).isoformat() if last else "9999"
     ranker, info = _ranker_for(cs, dates, before, (first, last, days), rare_max=rare_max, min_support=min_support,
                                seed=seed, paper_vecs=paper_vecs, mentions=mentions, notices=notices, cancel=cancel)
     check(cancel)
+    listing(1, "the features of every concept pair")
     blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed, mentions=mentions,
                      plausible_min=plausible_min, cancel=cancel)
     # not generic, not a measure, a fragment or a bare property, two things (concepts/quality.py), not joined
@@ -279,9 +285,11 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     things, non_problems = not_method_ids(cs, mentions), not_problem_ids(cs, mentions) | measure_ids(cs, mentions)
     field = own_field_ids(cs, fields, acronyms)
     refused: set[int] = set()
+    listing(2, "scoring the candidate pairs")
     score = _listing_scores(cs, blk, cand, ranker, max_share, mentions, paper_vecs, acronyms, notices, things,
                             refused, non_problems, cancel=cancel, field=(field, fields))
     check(cancel)
+    listing(3, "concepts that are one idea")
     same_as = _same_concepts(cs, blk, score, acronyms, rare_max, cancel=cancel, mentions=mentions, notices=notices)
     check(cancel)
     flat = np.argsort(-score, axis=None)[: max(top * 30, 600)]
@@ -290,8 +298,10 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     # neighbour, whether or not it had a candidate pair: data, a space or an output ("CXR"), a sensor
     # ("LiDAR"), a model part ("attention heads"), a modifier ("LLM-driven"), a vague phrase ("knowledge
     # database", "gaussian parameters")
+    listing(4, "concepts no gap may name")
     unnamed = unnamed_concepts(cs, blk, mentions, paper_vecs, things | non_problems | field | refused, max_share)
     check(cancel)
+    listing(5, "the evidence of the best pairs")
     gather = EvidenceGatherer(cs.concepts, evidence_n, paper_vecs, same_as, unnamed=unnamed)
     pool, pairs = [], {}
     for f in flat:

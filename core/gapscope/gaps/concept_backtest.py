@@ -232,8 +232,7 @@ def backtest_concepts(lib, befores: Sequence[str], *, k: int = 20, m: int = 1, r
     if lib is not None:
         from ..concepts.pair_rules import concept_mentions
 
-        report(progress, 0, len(befores), "concept mentions in the abstracts")
-        mentions = concept_mentions(lib, cs.concepts, listing=False, cancel=cancel)
+        mentions = concept_mentions(lib, cs.concepts, listing=False, cancel=cancel, progress=progress)
     if plausible_min is None:
         from ..settings import get
 

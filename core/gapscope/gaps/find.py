@@ -210,8 +210,8 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
         acronyms = library_acronyms(lib, concepts.concepts, progress=progress, cancel=cancel)
 
         paper_vecs = data["topic"][:2] if data is not None and "topic" in data else abstract_vectors(lib)
-        report(progress, 0, 3, "concept mentions in the abstracts")
-        mentions = concept_mentions(lib, concepts.concepts, cancel=cancel)   # through the FTS index, as the backtest
+        # through the FTS index, as the backtest; minutes on a large library: it tells ``progress`` as it reads
+        mentions = concept_mentions(lib, concepts.concepts, cancel=cancel, progress=progress)
         off = _in_sense_only(lib, concepts, acronyms, mentions, progress=progress, cancel=cancel)
     ref, opened = _reference(lib, reference) if concepts is not None and concepts.concepts else (None, False)
     world = None

@@ -236,8 +236,13 @@ def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model
     cores = [m[np.argsort(-res.sims[m])[:LABEL_DOCS]] for m in members]
     widespread: list[list[str]] = []
     report(progress, 850, 1000, f"{facet}: keywords of {k} clusters")
+
+    def keywording(done: int, total: int, message: str = "") -> None:      # a log line names the facet
+        report(progress, done, total, f"{facet}: {message}")
+
     keywords = ctfidf_keywords([[texts.get(int(ids[i]), "") for i in m] for m in cores], top_n=KEYWORD_KEEP,
-                               seed=seed, cancel=cancel, widespread=widespread)
+                               seed=seed, cancel=cancel, widespread=widespread,
+                               progress=scaled(keywording if progress else None, 0.85, 0.9))
     widespread += [[] for _ in range(k - len(widespread))]         # no terms at all: none
     clusters = []
     for c in range(k):

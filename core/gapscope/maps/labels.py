@@ -10,7 +10,7 @@ from typing import Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
-from ..jobs import abandonable, check
+from ..jobs import ProgressFn, abandonable, check, counted, stages
 
 _LATEX = re.compile(r"\$[^$]*\$|\\[a-zA-Z]+|\{|\}")
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
@@ -132,10 +132,12 @@ def _plural_off(word: str) -> str:
 
 def ctfidf_keywords(texts_by_cluster: Sequence[Sequence[str]], top_n: int = 6,
                     max_docs_per_cluster: int = 200, seed: int = 0, *, cancel=None,
-                    widespread: Optional[list] = None) -> list[list[str]]:
+                    widespread: Optional[list] = None, progress: Optional[ProgressFn] = None) -> list[list[str]]:
     """Top c-TF-IDF terms (unigrams and bigrams) per cluster; at most ``max_docs_per_cluster``
     texts per cluster are read (a seeded sample), which keeps labelling 75k papers to seconds.
-    ``cancel`` is read as each text is split into terms and between clusters (seconds of a map build).
+    ``cancel`` is read as each text is split into terms and between clusters (seconds of a map build), and
+    ``progress`` told every batch of texts, then of clusters (jobs.counted): on a large library the whole is
+    a quarter of a minute per map.
     A term the texts of KEYWORD_MAX_SPREAD of the clusters write comes after the others; given a list,
     ``widespread`` receives such terms instead (a list per cluster), for the label's last resort, unless the
     cluster has no other term."""
@@ -159,13 +161,11 @@ def ctfidf_keywords(texts_by_cluster: Sequence[Sequence[str]], top_n: int = 6,
     if not member_docs:
         return [[] for _ in range(k)]
     stop = frozenset(ENGLISH_STOP_WORDS | EXTRA_STOP)
-    def cancellable_terms(text: str) -> list[str]:
-        check(cancel)
-        return terms_of(text, stop)
-
-    vec = CountVectorizer(analyzer=cancellable_terms, min_df=1)
+    part = stages(progress, 2)
+    doc_terms = [terms_of(t, stop) for t in counted(member_docs, part(0), "keywords", cancel=cancel, unit="texts")]
+    vec = CountVectorizer(analyzer=lambda terms: terms, min_df=1)     # each text split into terms above
     try:
-        per_doc = vec.fit_transform(member_docs)
+        per_doc = vec.fit_transform(doc_terms)
     except ValueError:  # only stop words
         return [[] for _ in range(k)]
     which = sp.csr_matrix((np.ones(len(owner)), (np.array(owner), np.arange(len(owner)))), shape=(k, len(owner)))
@@ -187,8 +187,7 @@ def ctfidf_keywords(texts_by_cluster: Sequence[Sequence[str]], top_n: int = 6,
     idf = idf * np.log(1.0 + n_classes / np.maximum(class_df, 1))
     scores = tf.multiply(idf).tocsr()
     out = []
-    for i in range(scores.shape[0]):
-        check(cancel)
+    for i in counted(range(scores.shape[0]), part(1), "keywords", cancel=cancel, unit="clusters"):
         row = scores.getrow(i)
         df_row = doc_freq.getrow(i).toarray().ravel()
         keep = df_row[row.indices] >= min(min_docs[i], max(sizes[i], 1))

@@ -122,13 +122,16 @@ class MentionsMixin:
     """Phrase mentions in titles and abstracts (a Library mixin; reads only)."""
 
     def papers_mentioning(self, forms_of: Mapping[Hashable, Iterable[str]],
-                          slack: int = NEAR_SLACK, cancel=None) -> dict[Hashable, set[int]]:
+                          slack: int = NEAR_SLACK, cancel=None, progress=None) -> dict[Hashable, set[int]]:
         """{key: ids of the papers whose title or abstract mentions one of its forms} (see mention_query; a
         name with capitals only where it is written so: written_names); ``cancel`` (a jobs.CancelToken) is
-        read before each key's query."""
+        read before each key's query, ``progress`` told every batch of keys (jobs.counted): a query per
+        concept is minutes on a large library."""
+        from ..jobs import counted
+
         out: dict[Hashable, set[int]] = {}
-        for key, forms in forms_of.items():
-            _check(cancel)
+        for key, forms in counted(forms_of.items(), progress, "searching the abstracts", cancel=cancel,
+                                  unit="concepts"):
             forms = list(forms)
             names = written_names([tuple(_WORD.findall(f)) for f in forms])
             found = self._hits(mention_query([f for f in forms if tuple(_WORD.findall(f)) not in names], slack))
@@ -167,12 +170,14 @@ class MentionsMixin:
         return out
 
     def papers_naming_as_data(self, forms_of: Mapping[Hashable, Iterable[str]],
-                              cancel=None) -> dict[Hashable, set[int]]:
+                              cancel=None, progress=None) -> dict[Hashable, set[int]]:
         """{key: ids of the papers whose title or abstract names one of its forms as a data set or
-        benchmark} (see data_context_query); ``cancel`` as for papers_mentioning."""
+        benchmark} (see data_context_query); ``cancel`` and ``progress`` as for papers_mentioning."""
+        from ..jobs import counted
+
         out: dict[Hashable, set[int]] = {}
-        for key, forms in forms_of.items():
-            _check(cancel)
+        for key, forms in counted(forms_of.items(), progress, "finding the names used as data sets", cancel=cancel,
+                                  unit="concepts"):
             q = data_context_query(forms)
             out[key] = set() if q is None else {r[0] for r in self._conn.execute(
                 "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?", (q,))}
