@@ -151,3 +151,22 @@ def test_the_gap_listing_says_each_of_its_steps():
     steps = [(d, m) for d, t, m in seen.updates if m.startswith("listing the gaps: ")]
     assert [d for d, _ in steps] == list(range(6))
     assert "listing the gaps: training the ranker on the library's past" == steps[0][1]
+
+
+def test_concept_mentions_read_the_acronyms_once(library, monkeypatch):
+    """The problem concepts' acronyms are read once (the forms of rule 6), and the end checks' task and data
+    readings take theirs from that read: they read a subset of the same concepts in the same sentences, so a
+    second pass (half a second on 10,000 papers, a stage of its own on the bar) found nothing new."""
+    import gapscope.concepts.acronyms as acronyms
+    from gapscope.concepts.pair_rules import concept_mentions
+
+    concepts = _library_with_concepts(library)
+    reads, read_acronyms = [], acronyms.read_acronyms
+
+    def counting(problems, texts, **kw):
+        reads.append([c.id for c in problems])
+        return read_acronyms(problems, texts, **kw)
+
+    monkeypatch.setattr(acronyms, "read_acronyms", counting)
+    concept_mentions(library, concepts, cancel=CancelToken(), progress=Recorder())
+    assert len(reads) == 1, reads

@@ -139,7 +139,7 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool =
     from .acronyms import read_acronyms
     from .roles import Contexts, input_papers, own_task_papers, part_papers, technique_and_task_papers, thing_papers
 
-    stage = stages(progress, 12 if listing else 5)
+    stage = stages(progress, 11 if listing else 5)
 
     def part(i: int):
         """The progress of the i-th reading, its messages under the step's name."""
@@ -167,8 +167,10 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool =
     # both kinds: rule 6 reads the problem concepts', the concreteness check (concreteness.py) every end's
     read = {c.id: forms[c.id] for c in concepts if c.n_papers >= TECHNIQUE_MIN_MENTIONS}
     sentences = {pid: f"{t or ''}. {a or ''}" for pid, t, a in rows}      # where an acronym's definition is read
-    read.update(reading_forms([c for c in concepts if c.kind == "problem" and c.id in read], read, sentences,
-                              progress=part(3), cancel=cancel))
+    problems = [c for c in concepts if c.kind == "problem" and c.id in read]
+    # read once: the task and data readings below take a subset of these concepts, in the same sentences
+    acronyms = read_acronyms(problems, sentences, progress=part(3), cancel=cancel)
+    read.update(reading_forms(problems, read, sentences, acronyms=acronyms))
     texts = {pid: f"{t or ''} {a or ''}" for pid, t, a in rows}
     index = Contexts(texts, (), (), cancel)              # each abstract split into words once, for both readings
     as_technique, as_task = technique_and_task_papers(index, read, mentioned, progress=part(4))
@@ -188,25 +190,27 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool =
     parts_read = {k: v for k, v in problems_read.items() if len(mentioned[k]) >= THING_MIN_MENTIONS}
     out.as_part = _frozen(part_papers(index, parts_read, mentioned, progress=part(8)))
     read_problems = [c for c in concepts if c.id in parts_read]
-    acronyms = read_acronyms(read_problems, sentences, progress=part(9), cancel=cancel)
     out.task_named, out.as_object = task_readings(read_problems, forms, index, mentioned, sentences, acronyms,
-                                                  progress=part(10))
+                                                  progress=part(9))
     out.data_named = data_named(read_problems, acronyms)
     out.as_own_task = _frozen(own_task_papers(index, {k: forms[k] for k in out.data_named}, mentioned,
-                                              progress=part(11)))
+                                              progress=part(10)))
     report(progress, 1, 1, "concept mentions in the abstracts: read")
     return out
 
 
 def reading_forms(problems: Sequence, forms: Mapping[int, Sequence[str]],
-                  texts: Mapping[int, str], *, progress=None, cancel=None) -> dict[int, list[str]]:
+                  texts: Mapping[int, str], *, progress=None, cancel=None,
+                  acronyms: Optional[Mapping] = None) -> dict[int, list[str]]:
     """{id: the forms rule 6 reads each of ``problems`` by}: its own, and for an acronym its papers define
     ("CoT": chain-of-thought; acronyms.read_acronyms over ``texts``) that expansion too. Papers put the context
     before the expansion ("via chain-of-thought (CoT)"), where the word before the acronym is "thought": read by
-    the acronym alone, a technique used so by most of its papers passed as a problem."""
+    the acronym alone, a technique used so by most of its papers passed as a problem. ``acronyms``: their
+    readings when the caller has read them already (``progress`` and ``cancel`` then unread)."""
     from .acronyms import DEFINED, read_acronyms
 
-    acronyms = read_acronyms(problems, texts, progress=progress, cancel=cancel)
+    if acronyms is None:
+        acronyms = read_acronyms(problems, texts, progress=progress, cancel=cancel)
     out = {}
     for c in problems:
         r = acronyms.get(c.id)
