@@ -25,6 +25,7 @@ def _slice(shared_data, out, n, skip=0):
 def analysed(tmp_path_factory, shared_data):
     """A library analysed once through the CLI (no terminal: plain progress lines)."""
     from gapscope.cli import main
+    from gapscope.commands import plain_progress
     from gapscope.ingest import import_file
     from gapscope.store import Library
 
@@ -32,7 +33,12 @@ def analysed(tmp_path_factory, shared_data):
     path = d / "lib.sqlite"
     with Library(path) as lib:
         import_file(lib, _slice(shared_data, d / "slice.jsonl", N), fmt="arxiv")
-    r = CliRunner().invoke(main, ["--library", str(path), "analyze"])
+    # a clock that moves on 10 s at each reading: every update is a line, however fast this computer runs
+    # (the lines are at most one each 5 s of the real clock, so their number is the machine's speed)
+    ticks = itertools.count(0.0, 10.0)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(plain_progress, "monotonic_clock", lambda: next(ticks))
+        r = CliRunner().invoke(main, ["--library", str(path), "analyze"])
     assert r.exit_code == 0, r.output
     return path, r
 

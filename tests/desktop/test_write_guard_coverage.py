@@ -12,7 +12,10 @@ import gapscope_desktop
 
 # found by the scan, and rightly not held off: the dialog is opened only for a writable library
 # (show_collect says so otherwise), and Preferences saves its library-kept settings only when writable
-NOT_HELD = {("CollectDialog", "start_button"), ("MainWindow", "act_prefs")}
+# controls that only write as a side effect a read-only window skips: widening the screened list or ranking it
+# again keeps the list in the library (TriageView._remember_scope, on the writer queue), skipped where it is read-only
+NOT_HELD = {("CollectDialog", "start_button"), ("MainWindow", "act_prefs"),
+            ("TriageView", "cluster_chip"), ("TriageView", "b_rank_again")}
 def _writes_directly(fn):
     for node in ast.walk(fn):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
