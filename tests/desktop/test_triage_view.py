@@ -542,6 +542,12 @@ def test_a_title_edited_in_the_detail_pane_shows_on_the_card_at_once(window, qtb
     assert view.current == pid and view.rank_task is rankings
 
 
+def _own_writes_done(window, qtbot) -> None:
+    """The window's own writes (the screened list it keeps) ended: a change another process makes while one is
+    under way is taken for the window's own (library_watch), so a test's change from a terminal comes after."""
+    qtbot.waitUntil(lambda: not any(t.writes for t in window.tasks.running), timeout=20000)
+
+
 def test_a_title_edited_by_the_cli_shows_on_the_card_when_the_window_sees_the_change(window, qtbot):
     """`gapscope papers edit --title` on the paper on the card while the user screens: the change is seen,
     and the card shows the new title at once (screening is not disturbed: the same paper, no ranking)."""
@@ -553,6 +559,7 @@ def test_a_title_edited_by_the_cli_shows_on_the_card_when_the_window_sees_the_ch
     window.tabs.setCurrentWidget(view)
     pid = _wait_card(qtbot, view)
     rankings = view.rank_task
+    _own_writes_done(window, qtbot)
     write_aside(window.lib.path, lambda lib: set_title(lib, pid, "A title the command line gave"))
     assert window.watch.check() is True
     assert "A title the command line gave" in _card_text(view)
@@ -607,9 +614,7 @@ def test_another_processs_change_seen_from_another_tab_keeps_the_card(window, qt
     from .library_data import write_aside
 
     view, pid, rankings = _screening_then_library_tab(window, qtbot)
-    # the window's own write of the screened list first: a change made while one of its own writes is under
-    # way is taken for the window's own (library_watch), so the terminal's comes after it here
-    qtbot.waitUntil(lambda: not any(t.writes for t in window.tasks.running), timeout=20000)
+    _own_writes_done(window, qtbot)
     ids = window.library_view.model.ids()[:2]
     write_aside(window.lib.path, lambda lib: lib.add_to_collection("from the terminal", ids))
     assert window.watch.check() is True
